@@ -1,0 +1,47 @@
+# Portico: the two commands that matter are `make run` and `make test`.
+CARGO ?= cargo
+# Crates the pure layers must never reach (normal dependencies only).
+FORBIDDEN := tokio sea-orm sea-query sqlx poem poem-openapi lettre handlebars reqwest hyper mio
+
+.PHONY: run test ci fmt fmt-check lint doc bench check-boundaries
+
+run: ## Start Portico on its embedded defaults.
+	$(CARGO) run --quiet -p portico-domain --example lifecycle
+
+test: ## Run every test (unit, property, adapter, end to end) and the doctests.
+	@if command -v cargo-nextest >/dev/null 2>&1; then \
+		$(CARGO) nextest run --workspace --all-features --no-fail-fast; \
+	else \
+		$(CARGO) test --workspace --all-features --no-fail-fast --lib --bins --tests --examples; \
+	fi
+	$(CARGO) test --workspace --all-features --doc
+
+ci: fmt-check lint check-boundaries doc test ## What CI runs.
+
+fmt:
+	$(CARGO) fmt --all
+
+fmt-check:
+	$(CARGO) fmt --all -- --check
+
+lint:
+	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
+
+doc:
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p portico-domain -p portico-app --no-deps --quiet
+
+bench: ## Throughput and memory figures (release build).
+	@for b in $$(ls */*/benches/*.rs 2>/dev/null | sed 's|/benches/.*||' | sort -u); do \
+		$(CARGO) bench --manifest-path $$b/Cargo.toml --all-features || exit 1; \
+	done
+
+check-boundaries: ## The domain and app crates stay free of I/O frameworks.
+	@for crate in portico-domain portico-app; do \
+		deps=$$($(CARGO) tree -p $$crate -e normal --prefix none --format '{p}' | awk '{print $$1}' | sort -u); \
+		for bad in $(FORBIDDEN); do \
+			if echo "$$deps" | grep -qx "$$bad"; then \
+				echo "boundary violated: $$crate depends on $$bad"; exit 1; \
+			fi; \
+		done; \
+		echo "$$crate: no forbidden dependency"; \
+	done

@@ -1,0 +1,30 @@
+//! Errors shared by the ports.
+
+/// A boxed infrastructure error, kept opaque above the adapters.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// What a repository can report. Storage failures never turn into "not found":
+/// absence is `Ok(None)`, a failure is an error.
+#[derive(Debug, thiserror::Error)]
+pub enum RepositoryError {
+    /// A uniqueness or foreign-key rule of the database refused the write.
+    /// `constraint` names the rule, such as `invitations_one_open_per_contact`.
+    #[error("the write conflicts with {constraint}")]
+    Conflict {
+        /// The violated constraint.
+        constraint: String,
+    },
+    /// A claim's lease expired and another worker owns the row now.
+    #[error("the lease on this row was lost")]
+    LeaseLost,
+    /// Anything else: connection, timeout, corrupt row.
+    #[error("storage failed")]
+    Unexpected(#[source] BoxError),
+}
+
+impl RepositoryError {
+    /// Wraps any error as [`RepositoryError::Unexpected`].
+    pub fn unexpected(error: impl Into<BoxError>) -> Self {
+        Self::Unexpected(error.into())
+    }
+}

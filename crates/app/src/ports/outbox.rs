@@ -1,0 +1,122 @@
+//! The transactional outbox: emails written with the state change that causes
+//! them, delivered later by a dispatcher.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use portico_domain::{EmailAddress, InvitationId, MerchantId, OutboxMessageId};
+use uuid::Uuid;
+
+use crate::{MailKind, RepositoryError};
+
+/// A rendered email ready to queue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxEmail {
+    /// Id of the outbox row.
+    pub id: OutboxMessageId,
+    /// The merchant sending it.
+    pub merchant_id: MerchantId,
+    /// What kind of email it is.
+    pub kind: MailKind,
+    /// The recipient's address.
+    pub to: EmailAddress,
+    /// The recipient's display name (may be empty).
+    pub to_name: String,
+    /// Subject.
+    pub subject: String,
+    /// HTML part.
+    pub html: String,
+    /// Plain-text part.
+    pub text: String,
+    /// The invitation it belongs to, for delivery tracking.
+    pub invitation_id: Option<InvitationId>,
+}
+
+/// Where an email is in its delivery.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeliveryStatus {
+    /// Waiting to be sent (maybe after failed attempts).
+    Queued {
+        /// Attempts so far.
+        attempts: u32,
+        /// The last transient error, if any.
+        last_error: Option<String>,
+    },
+    /// Accepted by the mail server.
+    Sent {
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// Given up on.
+    Failed {
+        /// The last error.
+        error: String,
+    },
+}
+
+/// A claimed email: the dispatcher owns it until its lease ends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClaimedEmail {
+    /// The email.
+    pub email: OutboxEmail,
+    /// Attempts before this one.
+    pub attempts: u32,
+    /// Proof of ownership: completing with another lease fails.
+    pub lease: Uuid,
+}
+
+/// Stores queued emails; dispatchers claim them. Implementations MUST never
+/// hand one row to two claimers whose leases overlap, and MUST never delete a
+/// failed row.
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait OutboxRepository: Send + Sync {
+    /// Queues emails not tied to another write (a password reset, a test send).
+    ///
+    /// # Errors
+    /// On a storage failure.
+    async fn enqueue(&self, emails: &[OutboxEmail]) -> Result<(), RepositoryError>;
+
+    /// Claims up to `limit` queued emails due at `now` (or whose lease has
+    /// expired), leasing them until `lease_until`. Oldest due first.
+    ///
+    /// # Errors
+    /// On a storage failure.
+    async fn claim(
+        &self,
+        limit: u32,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> Result<Vec<ClaimedEmail>, RepositoryError>;
+
+    /// Marks an email sent. Its body is cleared: it may carry a link token or
+    /// a first password, which must not stay at rest once delivered.
+    ///
+    /// # Errors
+    /// `LeaseLost` when the lease is no longer this claim's.
+    async fn mark_sent(&self, id: OutboxMessageId, lease: Uuid, at: DateTime<Utc>) -> Result<(), RepositoryError>;
+
+    /// Records a failed attempt: queued again at `retry_at`, or failed for
+    /// good when `retry_at` is `None`. The error is kept for staff to see.
+    ///
+    /// # Errors
+    /// `LeaseLost` when the lease is no longer this claim's.
+    async fn mark_failed(
+        &self,
+        id: OutboxMessageId,
+        lease: Uuid,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<(), RepositoryError>;
+
+    /// Gives a claimed email back unsent (shutdown), due at once.
+    ///
+    /// # Errors
+    /// `LeaseLost` when the lease is no longer this claim's.
+    async fn release(&self, id: OutboxMessageId, lease: Uuid) -> Result<(), RepositoryError>;
+
+    /// Delivery status of one email.
+    ///
+    /// # Errors
+    /// On a storage failure.
+    async fn status(&self, id: OutboxMessageId) -> Result<Option<DeliveryStatus>, RepositoryError>;
+}

@@ -1,0 +1,321 @@
+//! Invite contacts: eligibility → credentials → invitation → outbox email,
+//! each chunk written in one transaction.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use portico_domain::credentials;
+use portico_domain::{
+    Actor, Candidate, ContactId, EmailAddress, Invitation, InvitationId, InvitationMode, InviteMode, InvitePlan,
+    IssueError, MerchantId, NewInvitation, OutboxMessageId, SecretToken, SkipReason, Username, Verdict, assess,
+};
+use rand_chacha::ChaCha20Rng;
+use rand_core::SeedableRng;
+
+use crate::{
+    BoxError, CandidateRecord, Clock, EmailContent, InvitationCredentialsContext, InvitationLinkContext,
+    InvitationRepository, InvitationWrite, LoginRepository, MailCommon, Merchant, MerchantRepository, OutboxEmail,
+    PasswordHasher, RepositoryError, Selection, TemplateRenderer, TokenSource,
+};
+
+/// How many contacts one transaction handles.
+pub const CHUNK_SIZE: u32 = 500;
+
+/// What staff asked for.
+#[derive(Clone, Debug)]
+pub struct InviteContactsCommand {
+    /// The merchant.
+    pub merchant: MerchantId,
+    /// Who asked.
+    pub actor: Actor,
+    /// Whom to invite.
+    pub selection: Selection,
+    /// Mode, patterns, recipient.
+    pub plan: InvitePlan,
+}
+
+/// One invited contact.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvitedContact {
+    /// The contact.
+    pub contact_id: ContactId,
+    /// The new invitation.
+    pub invitation_id: InvitationId,
+    /// Where its email goes.
+    pub recipient: EmailAddress,
+}
+
+/// The outcome of a send.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InviteReport {
+    /// Invited contacts.
+    pub invited: Vec<InvitedContact>,
+    /// Skipped contacts with the reason.
+    pub skipped: Vec<(ContactId, SkipReason)>,
+}
+
+/// Why a send did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum InviteContactsError {
+    /// No such merchant.
+    #[error("the merchant does not exist")]
+    MerchantNotFound,
+    /// The portal is disabled in settings: nothing is sent.
+    #[error("the customer portal is disabled in settings; no invitation was sent")]
+    PortalDisabled,
+    /// An infrastructure failure.
+    #[error("inviting contacts failed")]
+    Unexpected(#[source] BoxError),
+}
+
+impl From<RepositoryError> for InviteContactsError {
+    fn from(error: RepositoryError) -> Self {
+        Self::Unexpected(error.into())
+    }
+}
+
+/// A chunk's planned writes and skips, before storage.
+#[derive(Clone, Debug, Default)]
+pub struct PlannedChunk {
+    /// Invitations with events and emails.
+    pub writes: Vec<InvitationWrite>,
+    /// Skipped contacts.
+    pub skipped: Vec<(ContactId, SkipReason)>,
+}
+
+/// The ports the use case needs.
+#[derive(Clone)]
+pub struct InviteContacts {
+    /// Merchants and settings.
+    pub merchants: Arc<dyn MerchantRepository>,
+    /// Invitations.
+    pub invitations: Arc<dyn InvitationRepository>,
+    /// Logins (usernames in use).
+    pub logins: Arc<dyn LoginRepository>,
+    /// Email rendering.
+    pub renderer: Arc<dyn TemplateRenderer>,
+    /// Password hashing.
+    pub hasher: Arc<dyn PasswordHasher>,
+    /// Time.
+    pub clock: Arc<dyn Clock>,
+    /// Randomness.
+    pub tokens: Arc<dyn TokenSource>,
+    /// The portal's public base URL, without a trailing slash.
+    pub public_url: String,
+}
+
+impl std::fmt::Debug for InviteContacts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InviteContacts").field("public_url", &self.public_url).finish_non_exhaustive()
+    }
+}
+
+impl InviteContacts {
+    /// Invites a selection now, chunk by chunk.
+    ///
+    /// # Errors
+    /// [`InviteContactsError`]: unknown merchant, portal disabled, or an
+    /// infrastructure failure (chunks already written stay written).
+    pub async fn execute(&self, cmd: InviteContactsCommand) -> Result<InviteReport, InviteContactsError> {
+        let merchant = self.merchant(cmd.merchant).await?;
+        let mut report = InviteReport::default();
+        let mut after = None;
+        loop {
+            let candidates = self.invitations.candidates(merchant.id, &cmd.selection, after, CHUNK_SIZE).await?;
+            let Some(last) = candidates.last() else { break };
+            after = Some(last.contact.id);
+            let full = candidates.len() == CHUNK_SIZE as usize;
+            let chunk = self.write_chunk(&merchant, cmd.actor, &cmd.plan, candidates).await?;
+            report.invited.extend(chunk.writes.iter().map(|w| InvitedContact {
+                contact_id: w.invitation.contact_id(),
+                invitation_id: w.invitation.id(),
+                recipient: w.invitation.recipient().clone(),
+            }));
+            report.skipped.extend(chunk.skipped);
+            if !full {
+                break;
+            }
+        }
+        Ok(report)
+    }
+
+    /// Loads the merchant and refuses when its portal is disabled.
+    ///
+    /// # Errors
+    /// `MerchantNotFound`, `PortalDisabled`, or a storage failure.
+    pub async fn merchant(&self, id: MerchantId) -> Result<Merchant, InviteContactsError> {
+        let merchant = self.merchants.get(id).await?.ok_or(InviteContactsError::MerchantNotFound)?;
+        if !merchant.settings.portal_enabled {
+            return Err(InviteContactsError::PortalDisabled);
+        }
+        Ok(merchant)
+    }
+
+    /// Plans and inserts one chunk. When a concurrent writer invited one of
+    /// the contacts first (the database refuses a second open invitation),
+    /// the chunk is re-read and planned again, so that contact is reported as
+    /// `already_invited` instead of failing the chunk.
+    async fn write_chunk(
+        &self,
+        merchant: &Merchant,
+        actor: Actor,
+        plan: &InvitePlan,
+        candidates: Vec<CandidateRecord>,
+    ) -> Result<PlannedChunk, InviteContactsError> {
+        let ids: Vec<ContactId> = candidates.iter().map(|c| c.contact.id).collect();
+        let chunk = self.plan_chunk(merchant, actor, plan, &candidates).await?;
+        match self.invitations.insert(merchant.id, &chunk.writes).await {
+            Ok(()) => Ok(chunk),
+            Err(RepositoryError::Conflict { .. }) => {
+                let fresh =
+                    self.invitations.candidates(merchant.id, &Selection::Contacts(ids), None, CHUNK_SIZE).await?;
+                let chunk = self.plan_chunk(merchant, actor, plan, &fresh).await?;
+                self.invitations.insert(merchant.id, &chunk.writes).await?;
+                Ok(chunk)
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// Decides and prepares one chunk without writing it: eligibility,
+    /// credentials (hashed), invitations, and rendered emails.
+    ///
+    /// # Errors
+    /// On a failure of rendering, hashing or loading usernames.
+    pub async fn plan_chunk(
+        &self,
+        merchant: &Merchant,
+        actor: Actor,
+        plan: &InvitePlan,
+        candidates: &[CandidateRecord],
+    ) -> Result<PlannedChunk, InviteContactsError> {
+        let now = self.clock.now();
+        let taken = self.taken_usernames(merchant.id, plan, candidates).await?;
+        let views: Vec<Candidate<'_>> = candidates
+            .iter()
+            .map(|c| Candidate { customer: &c.customer, contact: &c.contact, standing: c.standing })
+            .collect();
+        let verdicts = assess(&views, plan, &|u: &Username| taken.contains(u));
+        let mut rng = ChaCha20Rng::from_seed(self.tokens.seed());
+        let mut chunk = PlannedChunk::default();
+        for (candidate, (contact_id, verdict)) in views.iter().zip(verdicts) {
+            let (recipient, username) = match verdict {
+                Verdict::Skip(reason) => {
+                    chunk.skipped.push((contact_id, reason));
+                    continue;
+                }
+                Verdict::Invite { recipient, username } => (recipient, username),
+            };
+            let (mode, password) = match (plan.mode, username) {
+                (InviteMode::Credentials { password, .. }, Some(username)) => {
+                    let secret = credentials::password(password, &candidate.credential_source(), &mut rng)
+                        .map_err(|m| InviteContactsError::Unexpected(m.into()))?;
+                    let password_hash =
+                        self.hasher.hash(secret.expose()).await.map_err(InviteContactsError::Unexpected)?;
+                    (InvitationMode::Credentials { username, password_hash }, Some(secret))
+                }
+                _ => (InvitationMode::Link, None),
+            };
+            let new = NewInvitation {
+                id: InvitationId::from_uuid(self.tokens.uuid()),
+                merchant_id: merchant.id,
+                customer_id: candidate.customer.id,
+                contact_id,
+                recipient,
+                mode,
+                lifetime: merchant.settings.invitation_lifetime(),
+                override_declined: plan.override_declined,
+            };
+            let issued = match Invitation::issue(new, candidate.standing, self.tokens.token(), actor, now) {
+                Ok(issued) => issued,
+                Err(e) => {
+                    chunk.skipped.push((contact_id, skip_reason_for(e)));
+                    continue;
+                }
+            };
+            let content = self.invitation_email(merchant, candidate, &issued.invitation, &issued.token, password, now);
+            let rendered =
+                self.renderer.render(merchant.id, &content).await.map_err(InviteContactsError::Unexpected)?;
+            let email = OutboxEmail {
+                id: OutboxMessageId::from_uuid(self.tokens.uuid()),
+                merchant_id: merchant.id,
+                kind: content.kind(),
+                to: issued.invitation.recipient().clone(),
+                to_name: candidate.contact.display_name(),
+                subject: rendered.subject,
+                html: rendered.html,
+                text: rendered.text,
+                invitation_id: Some(issued.invitation.id()),
+            };
+            chunk.writes.push(InvitationWrite {
+                invitation: issued.invitation,
+                event: issued.event,
+                email: Some(email),
+            });
+        }
+        Ok(chunk)
+    }
+
+    async fn taken_usernames(
+        &self,
+        merchant: MerchantId,
+        plan: &InvitePlan,
+        candidates: &[CandidateRecord],
+    ) -> Result<HashSet<Username>, InviteContactsError> {
+        let InviteMode::Credentials { username: pattern, .. } = plan.mode else {
+            return Ok(HashSet::new());
+        };
+        let wanted: Vec<Username> = candidates
+            .iter()
+            .filter_map(|c| {
+                let view = Candidate { customer: &c.customer, contact: &c.contact, standing: c.standing };
+                credentials::username(pattern, &view.credential_source()).ok()
+            })
+            .collect();
+        if wanted.is_empty() {
+            return Ok(HashSet::new());
+        }
+        Ok(self.logins.taken(merchant, &wanted).await?)
+    }
+
+    fn invitation_email(
+        &self,
+        merchant: &Merchant,
+        candidate: &Candidate<'_>,
+        invitation: &Invitation,
+        token: &SecretToken,
+        password: Option<credentials::GeneratedPassword>,
+        now: DateTime<Utc>,
+    ) -> EmailContent {
+        let common = MailCommon {
+            merchant_name: merchant.settings.brand_name.clone(),
+            brand_color: merchant.settings.brand_color.clone(),
+            contact_name: candidate.contact.display_name(),
+            customer_name: candidate.customer.name.clone(),
+            portal_url: format!("{}/portal/", self.public_url),
+        };
+        let invitation_url = format!("{}/portal/invitations/{}", self.public_url, token.expose());
+        let expires_at = invitation.expires_at().unwrap_or(now).format("%B %-d, %Y").to_string();
+        match (invitation.mode(), password) {
+            (InvitationMode::Credentials { username, .. }, Some(password)) => {
+                EmailContent::InvitationCredentials(InvitationCredentialsContext {
+                    common,
+                    invitation_url,
+                    username: username.to_string(),
+                    password: password.expose().to_owned(),
+                    expires_at,
+                })
+            }
+            _ => EmailContent::InvitationLink(InvitationLinkContext { common, invitation_url, expires_at }),
+        }
+    }
+}
+
+const fn skip_reason_for(error: IssueError) -> SkipReason {
+    match error {
+        IssueError::HasLogin => SkipReason::HasLogin,
+        IssueError::AlreadyInvited => SkipReason::AlreadyInvited,
+        IssueError::Declined => SkipReason::Declined,
+    }
+}
