@@ -70,3 +70,8 @@ pub use money::{Currency, Money, MoneyError};
 pub use phone::{PhoneError, PhoneNumber};
 pub use roles::{Permission, Role};
 pub use token::{SecretToken, TokenFormatError, TokenHash};
+
+// The README's example is compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
