@@ -1,108 +1,15 @@
 //! InviteContacts against mocked ports: eligibility → credentials →
 //! invitation → outbox email.
 
+mod support;
+
 use std::sync::{Arc, Mutex};
 
-use chrono::{TimeZone, Utc};
-use portico_app::use_cases::invite_contacts::{InviteContacts, InviteContactsCommand, InviteContactsError};
+use portico_app::use_cases::invite_contacts::{InviteContactsCommand, InviteContactsError};
 use portico_app::*;
 use portico_domain::*;
+use support::{MERCHANT, Mocks, candidate, merchant};
 use uuid::Uuid;
-
-const MERCHANT: MerchantId = MerchantId::from_uuid(Uuid::from_u128(0xAA));
-
-fn merchant(enabled: bool) -> Merchant {
-    Merchant {
-        id: MERCHANT,
-        name: "Maple Street Bakery".into(),
-        settings: PortalSettings { portal_enabled: enabled, ..PortalSettings::default() },
-    }
-}
-
-fn candidate(n: u128, email: &str, phone: Option<&str>, standing: ContactStanding) -> CandidateRecord {
-    let customer_id = CustomerId::from_uuid(Uuid::from_u128(1_000 + n));
-    CandidateRecord {
-        customer: Customer {
-            id: customer_id,
-            merchant_id: MERCHANT,
-            erp_id: ErpId::parse(&format!("ERP-{n}")).unwrap(),
-            customer_number: Some(CustomerNumber::parse(&format!("C{n}")).unwrap()),
-            name: format!("Customer {n}"),
-            currency: Currency::USD,
-            collection_priority: None,
-        },
-        contact: Contact {
-            id: ContactId::from_uuid(Uuid::from_u128(n)),
-            customer_id,
-            first_name: "Ann".into(),
-            last_name: format!("Lee{n}"),
-            email: ContactEmail::from_raw(email),
-            phone: phone.map(|p| PhoneNumber::parse(p).unwrap()),
-            primary: true,
-        },
-        standing,
-    }
-}
-
-struct Mocks {
-    merchants: MockMerchantRepository,
-    invitations: MockInvitationRepository,
-    logins: MockLoginRepository,
-    renderer: MockTemplateRenderer,
-    hasher: MockPasswordHasher,
-}
-
-impl Mocks {
-    fn new(merchant: Merchant) -> Self {
-        let mut merchants = MockMerchantRepository::new();
-        merchants.expect_get().returning(move |_| Ok(Some(merchant.clone())));
-        let mut renderer = MockTemplateRenderer::new();
-        renderer.expect_render().returning(|_, content| {
-            let body = match content {
-                EmailContent::InvitationLink(c) => format!("link {}", c.invitation_url),
-                EmailContent::InvitationCredentials(c) => format!("user {} pass {}", c.username, c.password),
-                other => format!("{:?}", other.kind()),
-            };
-            Ok(RenderedEmail { subject: "Welcome".into(), html: body.clone(), text: body })
-        });
-        Self {
-            merchants,
-            invitations: MockInvitationRepository::new(),
-            logins: MockLoginRepository::new(),
-            renderer,
-            hasher: MockPasswordHasher::new(),
-        }
-    }
-
-    fn build(self) -> InviteContacts {
-        let mut clock = MockClock::new();
-        clock.expect_now().returning(|| Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap());
-        let mut tokens = MockTokenSource::new();
-        let counter = Arc::new(Mutex::new(0_u128));
-        let c1 = Arc::clone(&counter);
-        tokens.expect_token().returning(move || {
-            let mut n = c1.lock().unwrap();
-            *n += 1;
-            SecretToken::from_bytes([u8::try_from(*n % 256).unwrap(); 32])
-        });
-        tokens.expect_seed().returning(|| [9; 32]);
-        tokens.expect_uuid().returning(move || {
-            let mut n = counter.lock().unwrap();
-            *n += 1;
-            Uuid::from_u128(0x1_0000 + *n)
-        });
-        InviteContacts {
-            merchants: Arc::new(self.merchants),
-            invitations: Arc::new(self.invitations),
-            logins: Arc::new(self.logins),
-            renderer: Arc::new(self.renderer),
-            hasher: Arc::new(self.hasher),
-            clock: Arc::new(clock),
-            tokens: Arc::new(tokens),
-            public_url: "https://portal.example".into(),
-        }
-    }
-}
 
 fn command(plan: InvitePlan) -> InviteContactsCommand {
     InviteContactsCommand {

@@ -1,3 +1,6 @@
 //! Use cases: one module each, named `verb_noun`.
 
+pub mod batch_spec;
 pub mod invite_contacts;
+pub mod run_invitation_batches;
+pub mod start_invitation_batch;
