@@ -49,6 +49,7 @@ mod ids;
 mod invitation;
 mod login;
 mod money;
+mod password_policy;
 mod phone;
 mod roles;
 mod token;
@@ -67,6 +68,7 @@ pub use invitation::{
 };
 pub use login::{Login, PasswordHash, Username, UsernameError};
 pub use money::{Currency, Money, MoneyError};
+pub use password_policy::{ChosenPassword, PasswordPolicyError};
 pub use phone::{PhoneError, PhoneNumber};
 pub use roles::{Permission, Role};
 pub use token::{SecretToken, TokenFormatError, TokenHash};

@@ -176,3 +176,20 @@ fn a_record_round_trips() {
     let inv = issued();
     assert_eq!(Invitation::from_record(inv.to_record()), inv);
 }
+
+#[test]
+fn a_reissue_can_send_the_new_link_to_the_email_on_file() {
+    let mut inv = issued();
+    let on_file = EmailAddress::parse("ann.lee@customer.example").unwrap();
+    let later = t0() + TimeDelta::days(20);
+    let reissue = Reissue {
+        token: token(2),
+        lifetime: InvitationLifetime::default(),
+        policy: ResendPolicy::default(),
+        new_password: None,
+        recipient: Some(on_file.clone()),
+    };
+    inv.reissue(reissue, Actor::System, later).unwrap();
+    assert_eq!(inv.recipient(), &on_file);
+    assert_eq!(inv.status(later), InvitationStatus::Pending);
+}
