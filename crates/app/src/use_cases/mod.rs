@@ -1,6 +1,7 @@
 //! Use cases: one module each, named `verb_noun`.
 
 pub mod batch_spec;
+pub mod invitation_email;
 pub mod invite_contacts;
 pub mod run_invitation_batches;
 pub mod start_invitation_batch;
