@@ -63,7 +63,7 @@ pub use ids::{
 };
 pub use invitation::{
     Actor, ContactStanding, EventKind, Invitation, InvitationEvent, InvitationLifetime, InvitationMode,
-    InvitationRecord, InvitationState, InvitationStatus, IssueError, Issued, LifetimeError, NewInvitation,
+    InvitationRecord, InvitationState, InvitationStatus, IssueError, Issued, LifetimeError, NewInvitation, Reissue,
     ResendPolicy, Resent, TransitionError,
 };
 pub use login::{Login, PasswordHash, Username, UsernameError};

@@ -3,6 +3,7 @@
 //! With the `mock` feature each trait has a `mockall` mock (`MockClock`, ...)
 //! for use-case tests in any crate.
 
+mod acceptance;
 mod customers;
 mod invitations;
 mod mail;
@@ -12,6 +13,7 @@ mod payments;
 mod security;
 mod system;
 
+pub use acceptance::*;
 pub use customers::*;
 pub use invitations::*;
 pub use mail::*;
