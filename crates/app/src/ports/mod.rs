@@ -10,7 +10,9 @@ mod merchants;
 mod outbox;
 mod payments;
 mod security;
+mod staff;
 mod system;
+mod templates;
 
 pub use customers::*;
 pub use invitations::*;
@@ -19,7 +21,9 @@ pub use merchants::*;
 pub use outbox::*;
 pub use payments::*;
 pub use security::*;
+pub use staff::*;
 pub use system::*;
+pub use templates::*;
 
 /// A page of results with the total count matching the query.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,3 +1,14 @@
 //! Use cases: one module each, named `verb_noun`.
 
+pub mod authenticate_staff;
+pub mod create_api_key;
+pub mod csv_table;
+mod customer_fields;
+pub mod edit_templates;
+pub mod get_customer;
+pub mod import_customers;
+pub mod import_invoices;
 pub mod invite_contacts;
+pub mod list_customers;
+pub mod manage_settings;
+pub mod upsert_customer;
