@@ -13,8 +13,13 @@ mod engine;
 pub mod merge_tags;
 mod preview;
 mod renderer;
+mod transport;
 
 pub use engine::DEFAULT_BRAND_COLOR;
 pub use merge_tags::{MergeTag, Part, Problem, SourceError, TemplateSourceErrors, compile_source, merge_tags};
 pub use preview::{sample_common, sample_content};
 pub use renderer::{HandlebarsRenderer, RenderFailure, SaveTemplateError};
+pub use transport::{
+    FileTransport, MailTransport, SendError, Sender, SmtpOptions, SmtpTransport, TransportConfigError, build_message,
+    transport_from_url,
+};
