@@ -11,7 +11,9 @@ mod merchants;
 mod outbox;
 mod payments;
 mod security;
+mod staff;
 mod system;
+mod templates;
 
 pub use acceptance::*;
 pub use customers::*;
@@ -21,7 +23,9 @@ pub use merchants::*;
 pub use outbox::*;
 pub use payments::*;
 pub use security::*;
+pub use staff::*;
 pub use system::*;
+pub use templates::*;
 
 /// A page of results with the total count matching the query.
 #[derive(Clone, Debug, PartialEq, Eq)]

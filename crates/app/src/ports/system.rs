@@ -24,3 +24,14 @@ pub trait TokenSource: Send + Sync {
     /// A fresh UUID v7 (time-ordered) for a new row.
     fn uuid(&self) -> Uuid;
 }
+
+/// Whether the server's dependencies answer (the database above all).
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait::async_trait]
+pub trait HealthCheck: Send + Sync {
+    /// Checks the dependencies.
+    ///
+    /// # Errors
+    /// The first dependency that does not answer.
+    async fn check(&self) -> Result<(), crate::BoxError>;
+}

@@ -1,0 +1,170 @@
+//! Connecting, migrating, and handing out the repositories.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, DatabaseConnection, DbBackend};
+use sea_orm_migration::MigratorTrait;
+
+use crate::migration::Migrator;
+use crate::repo::{
+    SeaOrmBatchRepository, SeaOrmCustomerRepository, SeaOrmInvitationRepository, SeaOrmLoginRepository,
+    SeaOrmMerchantRepository, SeaOrmOutboxRepository, SeaOrmStaffRepository, SeaOrmTemplateStore,
+};
+
+/// Why the database could not be opened or migrated.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// The URL is neither `sqlite:` nor `postgres:`/`postgresql:`.
+    #[error("unsupported database URL scheme in {0:?}: use sqlite:// or postgres://")]
+    Scheme(String),
+    /// The directory of the SQLite file could not be created.
+    #[error("cannot create the database directory {path}")]
+    Directory {
+        /// The directory.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Connecting failed.
+    #[error("cannot connect to the database")]
+    Connect(#[source] sea_orm::DbErr),
+    /// A migration failed.
+    #[error("database migration failed")]
+    Migrate(#[source] sea_orm::DbErr),
+}
+
+/// The embedded default: a SQLite file under `./portico-data/`, created when missing.
+#[must_use]
+pub fn default_sqlite_url() -> String {
+    "sqlite://portico-data/portico.db?mode=rwc".to_owned()
+}
+
+/// An open database: clone it freely (it is a pool handle).
+#[derive(Clone, Debug)]
+pub struct Database {
+    conn: DatabaseConnection,
+}
+
+/// Opens `url` (`sqlite://PATH?mode=rwc`, `sqlite::memory:`, or `postgres://...`).
+///
+/// SQLite is set up for a server: WAL journal, `synchronous=NORMAL`,
+/// `foreign_keys=ON` and a 5 s `busy_timeout`, with the file's directory
+/// created when missing. The pool holds one SQLite connection: SQLite has one
+/// writer at a time anyway, and one connection makes every transaction and
+/// claim serialisable without lock upgrades failing as "database is locked".
+/// Migrations are not run: call [`migrate`].
+///
+/// # Errors
+/// [`StorageError`] naming what failed.
+pub async fn connect(url: &str) -> Result<Database, StorageError> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options.sqlx_logging(false);
+    if url.starts_with("sqlite:") {
+        create_parent_dir(url)?;
+        options
+            .max_connections(1)
+            .min_connections(1)
+            // An in-memory database lives as long as its one connection.
+            .idle_timeout(None::<Duration>)
+            .max_lifetime(None::<Duration>)
+            .map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(5))
+            });
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        options.max_connections(16).acquire_timeout(Duration::from_secs(10));
+    } else {
+        return Err(StorageError::Scheme(url.chars().take_while(|c| *c != ':').collect()));
+    }
+    let conn = sea_orm::Database::connect(options).await.map_err(StorageError::Connect)?;
+    Ok(Database { conn })
+}
+
+/// Creates the directory of a `sqlite://` file URL.
+fn create_parent_dir(url: &str) -> Result<(), StorageError> {
+    let Some(rest) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) else {
+        return Ok(());
+    };
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path.starts_with(':') {
+        return Ok(());
+    }
+    match Path::new(path).parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir)
+            .map_err(|source| StorageError::Directory { path: dir.display().to_string(), source }),
+        _ => Ok(()),
+    }
+}
+
+/// Runs every pending migration (forward-only). A fresh database ends with the
+/// default merchant ([`crate::DEFAULT_MERCHANT_ID`]), inserted by a migration,
+/// so it happens exactly once.
+///
+/// # Errors
+/// [`StorageError::Migrate`].
+pub async fn migrate(db: &Database) -> Result<(), StorageError> {
+    Migrator::up(&db.conn, None).await.map_err(StorageError::Migrate)
+}
+
+impl Database {
+    /// Whether this is PostgreSQL (`false`: SQLite).
+    #[must_use]
+    pub fn is_postgres(&self) -> bool {
+        self.conn.get_database_backend() == DbBackend::Postgres
+    }
+
+    /// Closes the pool.
+    ///
+    /// # Errors
+    /// When closing fails.
+    pub async fn close(self) -> Result<(), StorageError> {
+        self.conn.close().await.map_err(StorageError::Connect)
+    }
+
+    /// The merchant repository.
+    #[must_use]
+    pub fn merchants(&self) -> Arc<SeaOrmMerchantRepository> {
+        Arc::new(SeaOrmMerchantRepository::new(self.conn.clone()))
+    }
+    /// The customer repository.
+    #[must_use]
+    pub fn customers(&self) -> Arc<SeaOrmCustomerRepository> {
+        Arc::new(SeaOrmCustomerRepository::new(self.conn.clone()))
+    }
+    /// The invitation repository.
+    #[must_use]
+    pub fn invitations(&self) -> Arc<SeaOrmInvitationRepository> {
+        Arc::new(SeaOrmInvitationRepository::new(self.conn.clone()))
+    }
+    /// The login repository.
+    #[must_use]
+    pub fn logins(&self) -> Arc<SeaOrmLoginRepository> {
+        Arc::new(SeaOrmLoginRepository::new(self.conn.clone()))
+    }
+    /// The outbox repository.
+    #[must_use]
+    pub fn outbox(&self) -> Arc<SeaOrmOutboxRepository> {
+        Arc::new(SeaOrmOutboxRepository::new(self.conn.clone()))
+    }
+    /// The batch repository.
+    #[must_use]
+    pub fn batches(&self) -> Arc<SeaOrmBatchRepository> {
+        Arc::new(SeaOrmBatchRepository::new(self.conn.clone()))
+    }
+    /// The template store.
+    #[must_use]
+    pub fn templates(&self) -> Arc<SeaOrmTemplateStore> {
+        Arc::new(SeaOrmTemplateStore::new(self.conn.clone()))
+    }
+    /// Staff users and API keys.
+    #[must_use]
+    pub fn staff(&self) -> Arc<SeaOrmStaffRepository> {
+        Arc::new(SeaOrmStaffRepository::new(self.conn.clone()))
+    }
+}

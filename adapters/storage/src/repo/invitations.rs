@@ -1,0 +1,253 @@
+//! [`InvitationRepository`] on sea-orm: each write stores the invitation, every
+//! token hash it issued, its audit event and its email in one transaction.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use portico_app::{
+    CandidateRecord, InvitationRepository, InvitationSummary, InvitationWrite, Page, PageRequest, RepositoryError,
+    Selection,
+};
+use portico_domain::{ContactId, Invitation, InvitationEvent, InvitationId, InvitationStatus, MerchantId, TokenHash};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::ROWS_PER_STATEMENT;
+use crate::entity::{invitation_events, invitation_tokens, invitations, outbox};
+use crate::error::DbResultExt;
+use crate::mapping::{
+    delivery_from_model, event_from_model, event_to_active, invitation_from_model, invitation_to_model,
+    outbox_to_model, token_key, token_rows,
+};
+
+/// Invitations with their tokens, audit trail and emails.
+#[derive(Clone, Debug)]
+pub struct SeaOrmInvitationRepository {
+    db: DatabaseConnection,
+}
+
+impl SeaOrmInvitationRepository {
+    pub(crate) const fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+/// A write for another merchant than the call's.
+#[derive(Debug, thiserror::Error)]
+#[error("an invitation or email of merchant {found} was written on behalf of merchant {expected}")]
+pub(crate) struct MerchantMismatch {
+    expected: MerchantId,
+    found: MerchantId,
+}
+
+fn check_scope(merchant: MerchantId, write: &InvitationWrite) -> Result<(), RepositoryError> {
+    let found = write.invitation.merchant_id();
+    let email = write.email.as_ref().map(|e| e.merchant_id);
+    for found in std::iter::once(found).chain(email) {
+        if found != merchant {
+            return Err(RepositoryError::unexpected(MerchantMismatch { expected: merchant, found }));
+        }
+    }
+    Ok(())
+}
+
+/// Inserts new invitations with their tokens, events and emails in a few
+/// multi-row statements on `txn`.
+pub(crate) async fn insert_writes<C: ConnectionTrait>(
+    txn: &C,
+    merchant: MerchantId,
+    writes: &[InvitationWrite],
+) -> Result<(), RepositoryError> {
+    for w in writes {
+        check_scope(merchant, w)?;
+    }
+    for chunk in writes.chunks(ROWS_PER_STATEMENT) {
+        let rows = chunk.iter().map(|w| invitation_to_model(&w.invitation).into_active_model());
+        invitations::Entity::insert_many(rows).exec_without_returning(txn).await.repo()?;
+        let tokens: Vec<_> = chunk.iter().flat_map(|w| token_rows(&w.invitation)).collect();
+        if !tokens.is_empty() {
+            invitation_tokens::Entity::insert_many(tokens.into_iter().map(IntoActiveModel::into_active_model))
+                .exec_without_returning(txn)
+                .await
+                .repo()?;
+        }
+        let events = chunk.iter().map(|w| event_to_active(merchant, &w.event));
+        invitation_events::Entity::insert_many(events).exec_without_returning(txn).await.repo()?;
+        let emails: Vec<_> = chunk
+            .iter()
+            .filter_map(|w| w.email.as_ref().map(|e| outbox_to_model(e, Some(w.event.at)).into_active_model()))
+            .collect();
+        if !emails.is_empty() {
+            outbox::Entity::insert_many(emails).exec_without_returning(txn).await.repo()?;
+        }
+    }
+    Ok(())
+}
+
+/// Rebuilds invitations with their token hashes, loaded in one query.
+async fn load<C: ConnectionTrait>(db: &C, rows: Vec<invitations::Model>) -> Result<Vec<Invitation>, RepositoryError> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut tokens: HashMap<Uuid, Vec<String>> = HashMap::new();
+    if !ids.is_empty() {
+        let token_rows = invitation_tokens::Entity::find()
+            .filter(invitation_tokens::Column::InvitationId.is_in(ids))
+            .order_by_asc(invitation_tokens::Column::Position)
+            .all(db)
+            .await
+            .repo()?;
+        for t in token_rows {
+            tokens.entry(t.invitation_id).or_default().push(t.token_hash);
+        }
+    }
+    rows.into_iter()
+        .map(|r| {
+            let own = tokens.remove(&r.id).unwrap_or_default();
+            invitation_from_model(r, &own)
+        })
+        .collect()
+}
+
+fn status_filter(
+    query: sea_orm::Select<invitations::Entity>,
+    status: InvitationStatus,
+    now: DateTime<Utc>,
+) -> sea_orm::Select<invitations::Entity> {
+    use invitations::Column as C;
+    match status {
+        InvitationStatus::Pending => query.filter(C::State.eq("open")).filter(C::ExpiresAt.gt(now)),
+        InvitationStatus::Expired => query.filter(C::State.eq("open")).filter(C::ExpiresAt.lte(now)),
+        other => query.filter(C::State.eq(other.as_str())),
+    }
+}
+
+#[async_trait]
+impl InvitationRepository for SeaOrmInvitationRepository {
+    async fn candidates(
+        &self,
+        merchant: MerchantId,
+        selection: &Selection,
+        after: Option<ContactId>,
+        limit: u32,
+    ) -> Result<Vec<CandidateRecord>, RepositoryError> {
+        super::candidates::candidates(&self.db, merchant, selection, after, limit).await
+    }
+
+    async fn insert(&self, merchant: MerchantId, writes: &[InvitationWrite]) -> Result<(), RepositoryError> {
+        if writes.is_empty() {
+            return Ok(());
+        }
+        let txn = self.db.begin().await.repo()?;
+        insert_writes(&txn, merchant, writes).await?;
+        txn.commit().await.repo()
+    }
+
+    async fn update(&self, merchant: MerchantId, write: &InvitationWrite) -> Result<(), RepositoryError> {
+        check_scope(merchant, write)?;
+        let txn = self.db.begin().await.repo()?;
+        let model = invitation_to_model(&write.invitation);
+        let updated = invitations::Entity::update_many()
+            .set(model.into_active_model())
+            .filter(invitations::Column::Id.eq(write.invitation.id().as_uuid()))
+            .filter(invitations::Column::MerchantId.eq(merchant.as_uuid()))
+            .exec(&txn)
+            .await
+            .repo()?;
+        if updated.rows_affected == 0 {
+            return Err(RepositoryError::Conflict { constraint: "invitations_exist_for_merchant".to_owned() });
+        }
+        let tokens = token_rows(&write.invitation).into_iter().map(IntoActiveModel::into_active_model);
+        invitation_tokens::Entity::insert_many(tokens)
+            .on_conflict(OnConflict::column(invitation_tokens::Column::TokenHash).do_nothing().to_owned())
+            .exec_without_returning(&txn)
+            .await
+            .repo()?;
+        invitation_events::Entity::insert(event_to_active(merchant, &write.event))
+            .exec_without_returning(&txn)
+            .await
+            .repo()?;
+        if let Some(email) = &write.email {
+            outbox::Entity::insert(outbox_to_model(email, Some(write.event.at)).into_active_model())
+                .exec_without_returning(&txn)
+                .await
+                .repo()?;
+        }
+        txn.commit().await.repo()
+    }
+
+    async fn find(&self, merchant: MerchantId, id: InvitationId) -> Result<Option<Invitation>, RepositoryError> {
+        let row = invitations::Entity::find_by_id(id.as_uuid())
+            .filter(invitations::Column::MerchantId.eq(merchant.as_uuid()))
+            .one(&self.db)
+            .await
+            .repo()?;
+        Ok(load(&self.db, row.into_iter().collect()).await?.pop())
+    }
+
+    async fn find_by_token(&self, hash: &TokenHash) -> Result<Option<Invitation>, RepositoryError> {
+        let Some(token) = invitation_tokens::Entity::find_by_id(token_key(hash)).one(&self.db).await.repo()? else {
+            return Ok(None);
+        };
+        let row = invitations::Entity::find_by_id(token.invitation_id).one(&self.db).await.repo()?;
+        Ok(load(&self.db, row.into_iter().collect()).await?.pop())
+    }
+
+    async fn list(
+        &self,
+        merchant: MerchantId,
+        status: Option<InvitationStatus>,
+        page: PageRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Page<InvitationSummary>, RepositoryError> {
+        use invitations::Column as C;
+        let mut query = invitations::Entity::find().filter(C::MerchantId.eq(merchant.as_uuid()));
+        if let Some(status) = status {
+            query = status_filter(query, status, now);
+        }
+        let total = query.clone().count(&self.db).await.repo()?;
+        let rows = query
+            .order_by_desc(C::CreatedAt)
+            .order_by_desc(C::Id)
+            .offset(page.offset)
+            .limit(page.limit.min(PageRequest::MAX_LIMIT))
+            .all(&self.db)
+            .await
+            .repo()?;
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+        let mut latest: HashMap<Uuid, outbox::Model> = HashMap::new();
+        if !ids.is_empty() {
+            let emails = outbox::Entity::find()
+                .filter(outbox::Column::InvitationId.is_in(ids))
+                .order_by_asc(outbox::Column::Id)
+                .all(&self.db)
+                .await
+                .repo()?;
+            for e in emails {
+                if let Some(inv) = e.invitation_id {
+                    latest.insert(inv, e);
+                }
+            }
+        }
+        let mut items = Vec::with_capacity(rows.len());
+        for invitation in load(&self.db, rows).await? {
+            let delivery = latest.get(&invitation.id().as_uuid()).map(delivery_from_model).transpose()?;
+            items.push(InvitationSummary { status: invitation.status(now), invitation, delivery });
+        }
+        Ok(Page { items, total })
+    }
+
+    async fn events(&self, merchant: MerchantId, id: InvitationId) -> Result<Vec<InvitationEvent>, RepositoryError> {
+        let rows = invitation_events::Entity::find()
+            .filter(invitation_events::Column::InvitationId.eq(id.as_uuid()))
+            .filter(invitation_events::Column::MerchantId.eq(merchant.as_uuid()))
+            .order_by_asc(invitation_events::Column::Id)
+            .all(&self.db)
+            .await
+            .repo()?;
+        rows.into_iter().map(event_from_model).collect()
+    }
+}

@@ -1,0 +1,120 @@
+//! [`LoginRepository`] on sea-orm.
+
+use std::collections::HashSet;
+
+use async_trait::async_trait;
+use portico_app::{LoginRepository, RepositoryError};
+use portico_domain::{Login, MerchantId, Username};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
+
+use super::ROWS_PER_STATEMENT;
+use crate::entity::{invitations, login_customers, logins};
+use crate::error::{DbResultExt, corrupt};
+use crate::mapping::{login_from_model, login_to_model};
+
+/// Portal logins and the customers each reaches.
+#[derive(Clone, Debug)]
+pub struct SeaOrmLoginRepository {
+    db: DatabaseConnection,
+}
+
+impl SeaOrmLoginRepository {
+    pub(crate) const fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+#[async_trait]
+impl LoginRepository for SeaOrmLoginRepository {
+    async fn find_by_username(
+        &self,
+        merchant: MerchantId,
+        username: &Username,
+    ) -> Result<Option<Login>, RepositoryError> {
+        let Some(row) = logins::Entity::find()
+            .filter(logins::Column::MerchantId.eq(merchant.as_uuid()))
+            .filter(logins::Column::Username.eq(username.as_str()))
+            .one(&self.db)
+            .await
+            .repo()?
+        else {
+            return Ok(None);
+        };
+        let links = login_customers::Entity::find()
+            .filter(login_customers::Column::LoginId.eq(row.id))
+            .order_by_asc(login_customers::Column::Position)
+            .all(&self.db)
+            .await
+            .repo()?;
+        login_from_model(row, links.into_iter().map(|l| l.customer_id).collect()).map(Some)
+    }
+
+    async fn taken(&self, merchant: MerchantId, usernames: &[Username]) -> Result<HashSet<Username>, RepositoryError> {
+        let mut out = HashSet::new();
+        let parse = |s: String| Username::parse(&s).map_err(|e| corrupt("logins", "username", e));
+        for chunk in usernames.chunks(ROWS_PER_STATEMENT) {
+            let names: Vec<&str> = chunk.iter().map(Username::as_str).collect();
+            let from_logins: Vec<String> = logins::Entity::find()
+                .select_only()
+                .column(logins::Column::Username)
+                .filter(logins::Column::MerchantId.eq(merchant.as_uuid()))
+                .filter(logins::Column::Username.is_in(names.clone()))
+                .into_tuple()
+                .all(&self.db)
+                .await
+                .repo()?;
+            let from_invitations: Vec<Option<String>> = invitations::Entity::find()
+                .select_only()
+                .column(invitations::Column::Username)
+                .filter(invitations::Column::MerchantId.eq(merchant.as_uuid()))
+                .filter(invitations::Column::State.eq("open"))
+                .filter(invitations::Column::Username.is_in(names))
+                .into_tuple()
+                .all(&self.db)
+                .await
+                .repo()?;
+            for name in from_logins.into_iter().chain(from_invitations.into_iter().flatten()) {
+                out.insert(parse(name)?);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn save(&self, login: &Login) -> Result<(), RepositoryError> {
+        use logins::Column as C;
+        let txn = self.db.begin().await.repo()?;
+        logins::Entity::insert(login_to_model(login).into_active_model())
+            .on_conflict(
+                OnConflict::column(C::Id).update_columns([C::Username, C::PasswordHash, C::MustChangePassword]).to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await
+            .repo()?;
+        login_customers::Entity::delete_many()
+            .filter(login_customers::Column::LoginId.eq(login.id.as_uuid()))
+            .exec(&txn)
+            .await
+            .repo()?;
+        let links: Vec<_> = login
+            .customers
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                login_customers::Model {
+                    login_id: login.id.as_uuid(),
+                    customer_id: c.as_uuid(),
+                    position: i32::try_from(i).unwrap_or(i32::MAX),
+                }
+                .into_active_model()
+            })
+            .collect();
+        if !links.is_empty() {
+            login_customers::Entity::insert_many(links).exec_without_returning(&txn).await.repo()?;
+        }
+        txn.commit().await.repo()
+    }
+}
