@@ -10,6 +10,8 @@ mod auth;
 mod customers;
 mod dto;
 pub mod error;
+mod invitation_dto;
+mod invitations;
 mod payload;
 mod settings;
 mod templates;
@@ -23,15 +25,20 @@ use poem_openapi::OpenApiService;
 use portico_app::HealthCheck;
 use portico_app::use_cases::authenticate_staff::AuthenticateStaff;
 use portico_app::use_cases::edit_templates::EditTemplates;
+use portico_app::use_cases::follow_up_invitations::FollowUpInvitations;
 use portico_app::use_cases::get_customer::GetCustomer;
 use portico_app::use_cases::import_customers::ImportCustomers;
 use portico_app::use_cases::import_invoices::ImportInvoices;
 use portico_app::use_cases::list_customers::ListCustomers;
 use portico_app::use_cases::manage_settings::ManageSettings;
+use portico_app::use_cases::preview_invitations::PreviewInvitations;
+use portico_app::use_cases::start_invitation_batch::StartInvitationBatch;
+use portico_app::use_cases::track_invitations::TrackInvitations;
 use portico_app::use_cases::upsert_customer::UpsertCustomer;
 
 pub use auth::StaffAuth;
 pub use customers::CustomersApi;
+pub use invitations::InvitationsApi;
 pub use payload::{BodyLimit, CSV_LIMIT, JSON_LIMIT};
 pub use settings::SettingsApi;
 pub use templates::TemplatesApi;
@@ -54,6 +61,14 @@ pub struct ApiServices {
     pub settings: ManageSettings,
     /// Email templates.
     pub templates: EditTemplates,
+    /// Starting bulk invitations.
+    pub start_batch: StartInvitationBatch,
+    /// Previewing a send.
+    pub preview: PreviewInvitations,
+    /// Invitations and batches, read.
+    pub track: TrackInvitations,
+    /// Resend, revoke, resend all expired.
+    pub follow_up: FollowUpInvitations,
     /// The health check behind `/healthz`.
     pub health: Arc<dyn HealthCheck>,
 }
@@ -69,9 +84,10 @@ impl std::fmt::Debug for ApiServices {
 pub fn api_service(
     services: &Arc<ApiServices>,
     public_url: &str,
-) -> OpenApiService<(CustomersApi, TemplatesApi, SettingsApi), ()> {
+) -> OpenApiService<(CustomersApi, InvitationsApi, TemplatesApi, SettingsApi), ()> {
     let apis = (
         CustomersApi { services: services.clone() },
+        InvitationsApi { services: services.clone() },
         TemplatesApi { services: services.clone() },
         SettingsApi { services: services.clone() },
     );
