@@ -13,6 +13,7 @@ pub mod error;
 mod invitation_dto;
 mod invitations;
 mod payload;
+pub mod portal;
 mod settings;
 mod templates;
 
@@ -95,8 +96,13 @@ pub fn api_service(
         .server(format!("{}/api/v1", public_url.trim_end_matches('/')))
 }
 
-/// Every route of the server: the API, its documents and the health check.
-pub fn routes(services: ApiServices, public_url: &str) -> impl Endpoint<Output = Response> + use<> {
+/// Every route of the server: the API, its documents, the portal pages and
+/// the health check.
+pub fn routes(
+    services: ApiServices,
+    portal: portal::PortalServices,
+    public_url: &str,
+) -> impl Endpoint<Output = Response> + use<> {
     let services = Arc::new(services);
     let api = api_service(&services, public_url);
     let spec = api.spec_endpoint();
@@ -106,6 +112,7 @@ pub fn routes(services: ApiServices, public_url: &str) -> impl Endpoint<Output =
         .nest("/api/v1", api)
         .at("/api/openapi.json", spec)
         .nest("/api/docs", docs)
+        .nest("/portal", portal::routes(portal))
         .data(services)
         .with(BodyLimit)
         .with(CatchPanic::new())
