@@ -10,6 +10,7 @@ mod auth;
 mod customers;
 mod dto;
 pub mod error;
+mod idempotency;
 mod invitation_dto;
 mod invitations;
 mod payload;
@@ -23,7 +24,6 @@ use poem::middleware::{CatchPanic, Tracing};
 use poem::web::Json as PoemJson;
 use poem::{Endpoint, EndpointExt, IntoResponse, Response, Route, get, handler};
 use poem_openapi::OpenApiService;
-use portico_app::HealthCheck;
 use portico_app::use_cases::authenticate_staff::AuthenticateStaff;
 use portico_app::use_cases::edit_templates::EditTemplates;
 use portico_app::use_cases::follow_up_invitations::FollowUpInvitations;
@@ -36,6 +36,7 @@ use portico_app::use_cases::preview_invitations::PreviewInvitations;
 use portico_app::use_cases::start_invitation_batch::StartInvitationBatch;
 use portico_app::use_cases::track_invitations::TrackInvitations;
 use portico_app::use_cases::upsert_customer::UpsertCustomer;
+use portico_app::{Clock, HealthCheck, IdempotencyRepository};
 
 pub use auth::StaffAuth;
 pub use customers::CustomersApi;
@@ -70,6 +71,10 @@ pub struct ApiServices {
     pub track: TrackInvitations,
     /// Resend, revoke, resend all expired.
     pub follow_up: FollowUpInvitations,
+    /// Idempotency keys of the API's POSTs.
+    pub idempotency: Arc<dyn IdempotencyRepository>,
+    /// Time.
+    pub clock: Arc<dyn Clock>,
     /// The health check behind `/healthz`.
     pub health: Arc<dyn HealthCheck>,
 }
@@ -109,7 +114,13 @@ pub fn routes(
     let docs = api.swagger_ui();
     Route::new()
         .at("/healthz", get(healthz))
-        .nest("/api/v1", api)
+        .nest(
+            "/api/v1",
+            api.with(idempotency::Idempotent {
+                repository: Arc::clone(&services.idempotency),
+                clock: Arc::clone(&services.clock),
+            }),
+        )
         .at("/api/openapi.json", spec)
         .nest("/api/docs", docs)
         .nest("/portal", portal::routes(portal))
