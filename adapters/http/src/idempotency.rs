@@ -131,9 +131,12 @@ mod tests {
 
     use super::*;
 
+    /// A stored key: its request's fingerprint and, once complete, the answer.
+    type Entry = (String, Option<(u16, Vec<u8>)>);
+
     /// Keys in memory, with the port's insert-first semantics.
     #[derive(Default)]
-    struct Keys(Mutex<HashMap<(String, String), (String, Option<(u16, Vec<u8>)>)>>);
+    struct Keys(Mutex<HashMap<(String, String), Entry>>);
 
     #[async_trait]
     impl IdempotencyRepository for Keys {
