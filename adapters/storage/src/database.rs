@@ -10,8 +10,9 @@ use sea_orm_migration::MigratorTrait;
 
 use crate::migration::Migrator;
 use crate::repo::{
-    SeaOrmBatchRepository, SeaOrmCustomerRepository, SeaOrmInvitationRepository, SeaOrmLoginRepository,
-    SeaOrmMerchantRepository, SeaOrmOutboxRepository, SeaOrmStaffRepository, SeaOrmTemplateStore,
+    SeaOrmAcceptanceRepository, SeaOrmBatchRepository, SeaOrmCustomerRepository, SeaOrmIdempotencyRepository,
+    SeaOrmInvitationRepository, SeaOrmLoginRepository, SeaOrmMerchantRepository, SeaOrmOutboxRepository,
+    SeaOrmStaffRepository, SeaOrmTemplateStore,
 };
 
 /// Why the database could not be opened or migrated.
@@ -166,5 +167,17 @@ impl Database {
     #[must_use]
     pub fn staff(&self) -> Arc<SeaOrmStaffRepository> {
         Arc::new(SeaOrmStaffRepository::new(self.conn.clone()))
+    }
+
+    /// Acceptances (invitation and login together).
+    #[must_use]
+    pub fn acceptance(&self) -> Arc<SeaOrmAcceptanceRepository> {
+        Arc::new(SeaOrmAcceptanceRepository::new(self.conn.clone()))
+    }
+
+    /// Idempotency keys.
+    #[must_use]
+    pub fn idempotency(&self) -> Arc<SeaOrmIdempotencyRepository> {
+        Arc::new(SeaOrmIdempotencyRepository::new(self.conn.clone()))
     }
 }

@@ -125,6 +125,48 @@ fn status_filter(
     }
 }
 
+/// Saves a changed invitation with its new tokens, event and email on `txn`;
+/// with `only_if_open`, only while the stored invitation is still open.
+pub(crate) async fn update_write<C: ConnectionTrait>(
+    txn: &C,
+    merchant: MerchantId,
+    write: &InvitationWrite,
+    only_if_open: bool,
+) -> Result<(), RepositoryError> {
+    check_scope(merchant, write)?;
+    let model = invitation_to_model(&write.invitation);
+    let mut query = invitations::Entity::update_many()
+        .set(model.into_active_model())
+        .filter(invitations::Column::Id.eq(write.invitation.id().as_uuid()))
+        .filter(invitations::Column::MerchantId.eq(merchant.as_uuid()));
+    if only_if_open {
+        // Optimistic check: the stored invitation must still be open, so a
+        // concurrent revoke or a second acceptance loses cleanly.
+        query = query.filter(invitations::Column::State.eq("open"));
+    }
+    let updated = query.exec(txn).await.repo()?;
+    if updated.rows_affected == 0 {
+        return Err(RepositoryError::Conflict { constraint: "invitations_exist_for_merchant".to_owned() });
+    }
+    let tokens = token_rows(&write.invitation).into_iter().map(IntoActiveModel::into_active_model);
+    invitation_tokens::Entity::insert_many(tokens)
+        .on_conflict(OnConflict::column(invitation_tokens::Column::TokenHash).do_nothing().to_owned())
+        .exec_without_returning(txn)
+        .await
+        .repo()?;
+    invitation_events::Entity::insert(event_to_active(merchant, &write.event))
+        .exec_without_returning(txn)
+        .await
+        .repo()?;
+    if let Some(email) = &write.email {
+        outbox::Entity::insert(outbox_to_model(email, Some(write.event.at)).into_active_model())
+            .exec_without_returning(txn)
+            .await
+            .repo()?;
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl InvitationRepository for SeaOrmInvitationRepository {
     async fn candidates(
@@ -147,35 +189,8 @@ impl InvitationRepository for SeaOrmInvitationRepository {
     }
 
     async fn update(&self, merchant: MerchantId, write: &InvitationWrite) -> Result<(), RepositoryError> {
-        check_scope(merchant, write)?;
         let txn = self.db.begin().await.repo()?;
-        let model = invitation_to_model(&write.invitation);
-        let updated = invitations::Entity::update_many()
-            .set(model.into_active_model())
-            .filter(invitations::Column::Id.eq(write.invitation.id().as_uuid()))
-            .filter(invitations::Column::MerchantId.eq(merchant.as_uuid()))
-            .exec(&txn)
-            .await
-            .repo()?;
-        if updated.rows_affected == 0 {
-            return Err(RepositoryError::Conflict { constraint: "invitations_exist_for_merchant".to_owned() });
-        }
-        let tokens = token_rows(&write.invitation).into_iter().map(IntoActiveModel::into_active_model);
-        invitation_tokens::Entity::insert_many(tokens)
-            .on_conflict(OnConflict::column(invitation_tokens::Column::TokenHash).do_nothing().to_owned())
-            .exec_without_returning(&txn)
-            .await
-            .repo()?;
-        invitation_events::Entity::insert(event_to_active(merchant, &write.event))
-            .exec_without_returning(&txn)
-            .await
-            .repo()?;
-        if let Some(email) = &write.email {
-            outbox::Entity::insert(outbox_to_model(email, Some(write.event.at)).into_active_model())
-                .exec_without_returning(&txn)
-                .await
-                .repo()?;
-        }
+        update_write(&txn, merchant, write, false).await?;
         txn.commit().await.repo()
     }
 

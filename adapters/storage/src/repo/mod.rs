@@ -1,9 +1,11 @@
 //! The repositories: one struct per port, named `SeaOrm<Role>Repository`.
 
+mod acceptance;
 mod batches;
 mod candidates;
 mod customer_list;
 mod customers;
+mod idempotency;
 mod invitations;
 mod logins;
 mod merchants;
@@ -11,8 +13,10 @@ mod outbox;
 mod staff;
 mod templates;
 
+pub use acceptance::SeaOrmAcceptanceRepository;
 pub use batches::SeaOrmBatchRepository;
 pub use customers::SeaOrmCustomerRepository;
+pub use idempotency::SeaOrmIdempotencyRepository;
 pub use invitations::SeaOrmInvitationRepository;
 pub use logins::SeaOrmLoginRepository;
 pub use merchants::SeaOrmMerchantRepository;
