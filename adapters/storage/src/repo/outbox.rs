@@ -26,6 +26,15 @@ impl SeaOrmOutboxRepository {
         Self { db }
     }
 
+    /// The stored HTML and text parts of an email: both empty once it was sent.
+    ///
+    /// # Errors
+    /// On a storage failure.
+    pub async fn body(&self, id: OutboxMessageId) -> Result<Option<(String, String)>, RepositoryError> {
+        let row = outbox::Entity::find_by_id(id.as_uuid()).one(&self.db).await.repo()?;
+        Ok(row.map(|r| (r.html, r.text)))
+    }
+
     /// Runs a completion update; no row changed means the lease is not ours.
     async fn complete(&self, sql_text: &str, values: Vec<Value>) -> Result<(), RepositoryError> {
         let res = self.db.execute_raw(sql::stmt(self.db.get_database_backend(), sql_text, values)).await.repo()?;
@@ -66,7 +75,8 @@ impl OutboxRepository for SeaOrmOutboxRepository {
         let lease = Uuid::now_v7();
         let values: Vec<Value> =
             vec![lease.into(), lease_until.into(), now.into(), now.into(), i64::from(limit).into()];
-        let mut rows = outbox::Entity::find().from_raw_sql(sql::stmt(backend, &text, values)).all(&self.db).await.repo()?;
+        let mut rows =
+            outbox::Entity::find().from_raw_sql(sql::stmt(backend, &text, values)).all(&self.db).await.repo()?;
         rows.sort_by_key(|r| r.id);
         rows.iter()
             .map(|r| {
