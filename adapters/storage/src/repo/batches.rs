@@ -116,7 +116,8 @@ impl BatchRepository for SeaOrmBatchRepository {
             u64_value(chunk.writes.len() + chunk.skipped.len()),
             u64_value(chunk.writes.len()),
             chunk.cursor.map(|c| c.as_uuid()).into(),
-            lease_until.into(),
+            // A completed batch holds no lease.
+            (!chunk.done).then_some(lease_until).into(),
         ];
         for reason in SkipReason::ALL {
             let n = chunk.skipped.iter().filter(|(_, r)| *r == reason).count();
@@ -127,7 +128,7 @@ impl BatchRepository for SeaOrmBatchRepository {
             }
         }
         if chunk.done {
-            sets.push("state = 'completed', lease_id = NULL, lease_until = NULL".to_owned());
+            sets.push("state = 'completed', lease_id = NULL".to_owned());
         }
         let text = format!(
             "UPDATE invitation_batches SET {} WHERE id = ? AND merchant_id = ? AND lease_id = ? AND state = 'running'",

@@ -12,8 +12,8 @@ use portico_app::{
 use portico_domain::{ContactId, Invitation, InvitationEvent, InvitationId, InvitationStatus, MerchantId, TokenHash};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -136,7 +136,8 @@ pub(crate) async fn update_write<C: ConnectionTrait>(
     check_scope(merchant, write)?;
     let model = invitation_to_model(&write.invitation);
     let mut query = invitations::Entity::update_many()
-        .set(model.into_active_model())
+        // A model converts to "unchanged" values: mark every column set.
+        .set(model.into_active_model().reset_all())
         .filter(invitations::Column::Id.eq(write.invitation.id().as_uuid()))
         .filter(invitations::Column::MerchantId.eq(merchant.as_uuid()));
     if only_if_open {

@@ -26,6 +26,15 @@ impl SeaOrmOutboxRepository {
         Self { db }
     }
 
+    /// The stored HTML and text parts of an email: both empty once it was sent.
+    ///
+    /// # Errors
+    /// On a storage failure.
+    pub async fn body(&self, id: OutboxMessageId) -> Result<Option<(String, String)>, RepositoryError> {
+        let row = outbox::Entity::find_by_id(id.as_uuid()).one(&self.db).await.repo()?;
+        Ok(row.map(|r| (r.html, r.text)))
+    }
+
     /// Runs a completion update; no row changed means the lease is not ours.
     async fn complete(&self, sql_text: &str, values: Vec<Value>) -> Result<(), RepositoryError> {
         let res = self.db.execute_raw(sql::stmt(self.db.get_database_backend(), sql_text, values)).await.repo()?;

@@ -1,1 +1,15 @@
+//! The storage contract suite: every test runs on SQLite (a fresh in-memory
+//! database) and, when `PORTICO_TEST_DATABASE_URL` is set, on PostgreSQL (a
+//! fresh database per test, so tests run in parallel).
 
+#[macro_use]
+mod support;
+
+mod batches;
+mod concurrency;
+mod customers;
+mod invitations;
+mod logins;
+mod merchants;
+mod outbox;
+mod scoping;
