@@ -5,9 +5,11 @@
 #[macro_use]
 mod support;
 
+mod acceptance;
 mod batches;
 mod concurrency;
 mod customers;
+mod idempotency;
 mod invitations;
 mod logins;
 mod merchants;
