@@ -154,6 +154,8 @@ pub struct BatchDto {
     pub skipped: BTreeMap<String, u64>,
     /// Contacts that failed.
     pub failed: u64,
+    /// Invitations whose email has left.
+    pub emails_sent: u64,
     /// Why the batch failed, if it did.
     pub error: Option<String>,
     /// When it was created.
@@ -175,6 +177,7 @@ impl From<Batch> for BatchDto {
             invited: b.progress.invited,
             skipped: b.progress.skipped.iter().map(|(r, n)| (r.as_str().to_owned(), *n)).collect(),
             failed: b.progress.failed,
+            emails_sent: b.progress.emails_sent,
             error: b.error,
             created_at: b.created_at,
         }

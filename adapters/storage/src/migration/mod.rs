@@ -6,6 +6,7 @@ mod m20261123_000001_directory;
 mod m20261123_000002_invitations;
 mod m20261123_000003_default_merchant;
 mod m20261123_000004_idempotency;
+mod m20261123_000005_invitation_batch;
 
 pub use m20261123_000003_default_merchant::DEFAULT_MERCHANT_ID;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_invitations::Migration),
             Box::new(m20261123_000003_default_merchant::Migration),
             Box::new(m20261123_000004_idempotency::Migration),
+            Box::new(m20261123_000005_invitation_batch::Migration),
         ]
     }
 }

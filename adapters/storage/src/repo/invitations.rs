@@ -9,7 +9,9 @@ use portico_app::{
     CandidateRecord, InvitationRepository, InvitationSummary, InvitationWrite, Page, PageRequest, RepositoryError,
     Selection,
 };
-use portico_domain::{ContactId, Invitation, InvitationEvent, InvitationId, InvitationStatus, MerchantId, TokenHash};
+use portico_domain::{
+    BatchId, ContactId, Invitation, InvitationEvent, InvitationId, InvitationStatus, MerchantId, TokenHash,
+};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait,
@@ -62,12 +64,17 @@ pub(crate) async fn insert_writes<C: ConnectionTrait>(
     txn: &C,
     merchant: MerchantId,
     writes: &[InvitationWrite],
+    batch: Option<BatchId>,
 ) -> Result<(), RepositoryError> {
     for w in writes {
         check_scope(merchant, w)?;
     }
     for chunk in writes.chunks(ROWS_PER_STATEMENT) {
-        let rows = chunk.iter().map(|w| invitation_to_model(&w.invitation).into_active_model());
+        let rows = chunk.iter().map(|w| {
+            let mut row = invitation_to_model(&w.invitation);
+            row.batch_id = batch.map(|b| b.as_uuid());
+            row.into_active_model()
+        });
         invitations::Entity::insert_many(rows).exec_without_returning(txn).await.repo()?;
         let tokens: Vec<_> = chunk.iter().flat_map(|w| token_rows(&w.invitation)).collect();
         if !tokens.is_empty() {
@@ -125,6 +132,12 @@ fn status_filter(
     }
 }
 
+/// Every column but the batch, which only the first insert sets.
+fn without_batch(mut row: invitations::ActiveModel) -> invitations::ActiveModel {
+    row.batch_id = sea_orm::ActiveValue::NotSet;
+    row
+}
+
 /// Saves a changed invitation with its new tokens, event and email on `txn`;
 /// with `only_if_open`, only while the stored invitation is still open.
 pub(crate) async fn update_write<C: ConnectionTrait>(
@@ -137,7 +150,7 @@ pub(crate) async fn update_write<C: ConnectionTrait>(
     let model = invitation_to_model(&write.invitation);
     let mut query = invitations::Entity::update_many()
         // A model converts to "unchanged" values: mark every column set.
-        .set(model.into_active_model().reset_all())
+        .set(without_batch(model.into_active_model().reset_all()))
         .filter(invitations::Column::Id.eq(write.invitation.id().as_uuid()))
         .filter(invitations::Column::MerchantId.eq(merchant.as_uuid()));
     if only_if_open {
@@ -185,7 +198,7 @@ impl InvitationRepository for SeaOrmInvitationRepository {
             return Ok(());
         }
         let txn = self.db.begin().await.repo()?;
-        insert_writes(&txn, merchant, writes).await?;
+        insert_writes(&txn, merchant, writes, None).await?;
         txn.commit().await.repo()
     }
 

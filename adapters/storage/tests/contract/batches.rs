@@ -1,7 +1,8 @@
 //! Bulk batches: one live batch per spec, leases, atomic chunks.
 
 use portico_app::{
-    Batch, BatchChunk, BatchProgress, BatchRepository, BatchSpec, BatchState, InvitationRepository, RepositoryError,
+    Batch, BatchChunk, BatchProgress, BatchRepository, BatchSpec, BatchState, InvitationRepository, OutboxRepository,
+    RepositoryError,
 };
 use portico_domain::{BatchId, MerchantId, SkipReason};
 use portico_storage::Database;
@@ -83,9 +84,16 @@ async fn a_batch_is_claimed_written_in_chunks_and_completed(db: Database) {
             total: 4,
             invited: 2,
             skipped: vec![(SkipReason::MissingEmail, 1), (SkipReason::HasLogin, 1)],
-            failed: 0
+            failed: 0,
+            emails_sent: 0,
         }
     );
+    // Progress counts the batch's invitations whose email has left.
+    let outbox = db.outbox();
+    let due = outbox.claim(10, at(200), at(260)).await.unwrap();
+    assert_eq!(due.len(), 2);
+    outbox.mark_sent(due[0].email.id, due[0].lease, at(201)).await.unwrap();
+    assert_eq!(repo.get(m, claimed.id).await.unwrap().unwrap().progress.emails_sent, 1);
     assert_eq!(done.cursor, Some(people[3].1));
     assert!(db.invitations().find(m, chunk.writes[0].invitation.id()).await.unwrap().is_some());
 }
