@@ -79,7 +79,14 @@ pub async fn connect(url: &str) -> Result<Database, StorageError> {
                     .busy_timeout(Duration::from_secs(5))
             });
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        options.max_connections(16).acquire_timeout(Duration::from_secs(10));
+        options
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            // Bulk paths look rows up with `col IN (<500 values>)`. After five runs
+            // PostgreSQL would cache a generic plan that filters those lists
+            // row by row (measured: 85 ms instead of 3 ms per chunk); a plan
+            // per execution keeps the index lookups.
+            .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
     } else {
         return Err(StorageError::Scheme(url.chars().take_while(|c| *c != ':').collect()));
     }

@@ -19,7 +19,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::ROWS_PER_STATEMENT;
+use super::statements;
 use crate::entity::{invitation_events, invitation_tokens, invitations, outbox};
 use crate::error::DbResultExt;
 use crate::mapping::{
@@ -69,7 +69,12 @@ pub(crate) async fn insert_writes<C: ConnectionTrait>(
     for w in writes {
         check_scope(merchant, w)?;
     }
-    for chunk in writes.chunks(ROWS_PER_STATEMENT) {
+    // Each of the four statements of a slice stays within the budget.
+    let size = |w: &InvitationWrite| {
+        let email = w.email.as_ref().map_or(0, |e| 200 + e.subject.len() + e.html.len() + e.text.len());
+        email.max(360 + w.invitation.recipient().as_str().len())
+    };
+    for chunk in statements(txn.get_database_backend(), writes, size) {
         let rows = chunk.iter().map(|w| {
             let mut row = invitation_to_model(&w.invitation);
             row.batch_id = batch.map(|b| b.as_uuid());
