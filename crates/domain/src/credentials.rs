@@ -231,7 +231,7 @@ pub fn password<R: CryptoRng + ?Sized>(
     rng: &mut R,
 ) -> Result<GeneratedPassword, MissingField> {
     let (secret, strength) = match pattern {
-        PasswordPattern::Random(length) => (random_alphanumeric(length.get(), rng), PasswordStrength::Strong),
+        PasswordPattern::Random(length) => return Ok(random_password(length, rng)),
         PasswordPattern::CustomerNumber => {
             (source.customer_number.ok_or(MissingField::CustomerNumber)?.as_str().to_owned(), PasswordStrength::Weak)
         }
@@ -240,6 +240,11 @@ pub fn password<R: CryptoRng + ?Sized>(
         }
     };
     Ok(GeneratedPassword { secret, strength })
+}
+
+/// A random alphanumeric password: strong, and needing no source data.
+pub fn random_password<R: CryptoRng + ?Sized>(length: PasswordLength, rng: &mut R) -> GeneratedPassword {
+    GeneratedPassword { secret: random_alphanumeric(length.get(), rng), strength: PasswordStrength::Strong }
 }
 
 fn random_alphanumeric<R: CryptoRng + ?Sized>(length: usize, rng: &mut R) -> String {

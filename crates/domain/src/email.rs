@@ -188,6 +188,10 @@ mod tests {
             "a@example.123",
             "a,b@example.com",
             "a@example.com>",
+            // The invalid forms planted in the sample customer export.
+            "x@y",
+            "jane@",
+            "not-an-email",
         ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad:?} should be rejected");
         }

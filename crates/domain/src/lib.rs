@@ -49,6 +49,7 @@ mod ids;
 mod invitation;
 mod login;
 mod money;
+mod password_policy;
 mod phone;
 mod roles;
 mod token;
@@ -62,11 +63,17 @@ pub use ids::{
 };
 pub use invitation::{
     Actor, ContactStanding, EventKind, Invitation, InvitationEvent, InvitationLifetime, InvitationMode,
-    InvitationRecord, InvitationState, InvitationStatus, IssueError, Issued, LifetimeError, NewInvitation,
+    InvitationRecord, InvitationState, InvitationStatus, IssueError, Issued, LifetimeError, NewInvitation, Reissue,
     ResendPolicy, Resent, TransitionError,
 };
 pub use login::{Login, PasswordHash, Username, UsernameError};
 pub use money::{Currency, Money, MoneyError};
+pub use password_policy::{ChosenPassword, PasswordPolicyError};
 pub use phone::{PhoneError, PhoneNumber};
 pub use roles::{Permission, Role};
 pub use token::{SecretToken, TokenFormatError, TokenHash};
+
+// The README's example is compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;

@@ -47,6 +47,13 @@ impl Username {
         Self(raw.trim().to_lowercase())
     }
 
+    /// The username of a person who signs in with their email: its
+    /// lower-cased form. Infallible, since an address is always a valid username.
+    #[must_use]
+    pub fn from_email(email: &crate::EmailAddress) -> Self {
+        Self::from_trusted(&email.canonical())
+    }
+
     /// The username.
     #[must_use]
     pub fn as_str(&self) -> &str {

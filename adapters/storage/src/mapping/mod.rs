@@ -14,7 +14,10 @@ use portico_app::RepositoryError;
 use crate::error::corrupt;
 
 /// Stored names of invitation statuses.
-pub(crate) fn status_from_str(table: &'static str, s: &str) -> Result<portico_domain::InvitationStatus, RepositoryError> {
+pub(crate) fn status_from_str(
+    table: &'static str,
+    s: &str,
+) -> Result<portico_domain::InvitationStatus, RepositoryError> {
     use portico_domain::InvitationStatus as S;
     Ok(match s {
         "pending" => S::Pending,

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use portico_app::{
-    CustomerDetail, CustomerFilter, CustomerRepository, CustomerSort, CustomerSummary, CustomerUpsert,
-    InvoiceUpsert, InvoiceUpsertOutcome, Page, PageRequest, RepositoryError, UpsertOutcome,
+    CustomerDetail, CustomerFilter, CustomerRepository, CustomerSort, CustomerSummary, CustomerUpsert, InvoiceUpsert,
+    InvoiceUpsertOutcome, Page, PageRequest, RepositoryError, UpsertOutcome,
 };
 use portico_domain::{CustomerId, MerchantId};
 use sea_orm::sea_query::OnConflict;
@@ -160,8 +160,8 @@ impl CustomerRepository for SeaOrmCustomerRepository {
             return Ok(Vec::new());
         }
         let txn = self.db.begin().await.repo()?;
-        let by_erp = customers_by_erp(&txn, merchant, invoices.iter().map(|i| i.erp_id.as_str().to_owned()).collect())
-            .await?;
+        let by_erp =
+            customers_by_erp(&txn, merchant, invoices.iter().map(|i| i.erp_id.as_str().to_owned()).collect()).await?;
         let numbers: Vec<String> = invoices.iter().map(|i| i.invoice_number.clone()).collect();
         let mut stored: HashMap<String, documents::Model> = HashMap::new();
         for chunk in numbers.chunks(ROWS_PER_STATEMENT) {

@@ -89,7 +89,9 @@ impl LoginRepository for SeaOrmLoginRepository {
         let txn = self.db.begin().await.repo()?;
         logins::Entity::insert(login_to_model(login).into_active_model())
             .on_conflict(
-                OnConflict::column(C::Id).update_columns([C::Username, C::PasswordHash, C::MustChangePassword]).to_owned(),
+                OnConflict::column(C::Id)
+                    .update_columns([C::Username, C::PasswordHash, C::MustChangePassword])
+                    .to_owned(),
             )
             .exec_without_returning(&txn)
             .await

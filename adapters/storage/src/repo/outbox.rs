@@ -66,7 +66,8 @@ impl OutboxRepository for SeaOrmOutboxRepository {
         let lease = Uuid::now_v7();
         let values: Vec<Value> =
             vec![lease.into(), lease_until.into(), now.into(), now.into(), i64::from(limit).into()];
-        let mut rows = outbox::Entity::find().from_raw_sql(sql::stmt(backend, &text, values)).all(&self.db).await.repo()?;
+        let mut rows =
+            outbox::Entity::find().from_raw_sql(sql::stmt(backend, &text, values)).all(&self.db).await.repo()?;
         rows.sort_by_key(|r| r.id);
         rows.iter()
             .map(|r| {

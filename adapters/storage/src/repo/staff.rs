@@ -117,7 +117,12 @@ impl SeaOrmStaffRepository {
     ///
     /// # Errors
     /// On a storage failure.
-    pub async fn revoke_api_key(&self, merchant: MerchantId, id: Uuid, at: DateTime<Utc>) -> Result<bool, RepositoryError> {
+    pub async fn revoke_api_key(
+        &self,
+        merchant: MerchantId,
+        id: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<bool, RepositoryError> {
         let res = api_keys::Entity::update_many()
             .col_expr(api_keys::Column::RevokedAt, sea_orm::sea_query::Expr::value(at))
             .filter(api_keys::Column::Id.eq(id))

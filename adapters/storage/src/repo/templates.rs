@@ -25,10 +25,8 @@ impl SeaOrmTemplateStore {
 #[async_trait]
 impl TemplateStore for SeaOrmTemplateStore {
     async fn get(&self, merchant: MerchantId, kind: MailKind) -> Result<Option<TemplateSource>, RepositoryError> {
-        let row = templates::Entity::find_by_id((merchant.as_uuid(), kind.as_str().to_owned()))
-            .one(&self.db)
-            .await
-            .repo()?;
+        let row =
+            templates::Entity::find_by_id((merchant.as_uuid(), kind.as_str().to_owned())).one(&self.db).await.repo()?;
         Ok(row.map(template_from_model))
     }
 

@@ -3,6 +3,7 @@
 //! With the `mock` feature each trait has a `mockall` mock (`MockClock`, ...)
 //! for use-case tests in any crate.
 
+mod acceptance;
 mod customers;
 mod invitations;
 mod mail;
@@ -14,6 +15,7 @@ mod staff;
 mod system;
 mod templates;
 
+pub use acceptance::*;
 pub use customers::*;
 pub use invitations::*;
 pub use mail::*;

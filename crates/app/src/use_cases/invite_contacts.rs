@@ -4,19 +4,18 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
 use portico_domain::credentials;
 use portico_domain::{
     Actor, Candidate, ContactId, EmailAddress, Invitation, InvitationId, InvitationMode, InviteMode, InvitePlan,
-    IssueError, MerchantId, NewInvitation, OutboxMessageId, SecretToken, SkipReason, Username, Verdict, assess,
+    IssueError, MerchantId, NewInvitation, OutboxMessageId, SkipReason, Username, Verdict, assess,
 };
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 
+use super::invitation_email::{self, Addressee};
 use crate::{
-    BoxError, CandidateRecord, Clock, EmailContent, InvitationCredentialsContext, InvitationLinkContext,
-    InvitationRepository, InvitationWrite, LoginRepository, MailCommon, Merchant, MerchantRepository, OutboxEmail,
-    PasswordHasher, RepositoryError, Selection, TemplateRenderer, TokenSource,
+    BoxError, CandidateRecord, Clock, InvitationRepository, InvitationWrite, LoginRepository, Merchant,
+    MerchantRepository, OutboxEmail, PasswordHasher, RepositoryError, Selection, TemplateRenderer, TokenSource,
 };
 
 /// How many contacts one transaction handles.
@@ -234,7 +233,17 @@ impl InviteContacts {
                     continue;
                 }
             };
-            let content = self.invitation_email(merchant, candidate, &issued.invitation, &issued.token, password, now);
+            let to =
+                Addressee { customer_name: &candidate.customer.name, contact_name: &candidate.contact.display_name() };
+            let content = invitation_email::content(
+                merchant,
+                &self.public_url,
+                to,
+                &issued.invitation,
+                &issued.token,
+                password.as_ref(),
+                now,
+            );
             let rendered =
                 self.renderer.render(merchant.id, &content).await.map_err(InviteContactsError::Unexpected)?;
             let email = OutboxEmail {
@@ -277,38 +286,6 @@ impl InviteContacts {
             return Ok(HashSet::new());
         }
         Ok(self.logins.taken(merchant, &wanted).await?)
-    }
-
-    fn invitation_email(
-        &self,
-        merchant: &Merchant,
-        candidate: &Candidate<'_>,
-        invitation: &Invitation,
-        token: &SecretToken,
-        password: Option<credentials::GeneratedPassword>,
-        now: DateTime<Utc>,
-    ) -> EmailContent {
-        let common = MailCommon {
-            merchant_name: merchant.settings.brand_name.clone(),
-            brand_color: merchant.settings.brand_color.clone(),
-            contact_name: candidate.contact.display_name(),
-            customer_name: candidate.customer.name.clone(),
-            portal_url: format!("{}/portal/", self.public_url),
-        };
-        let invitation_url = format!("{}/portal/invitations/{}", self.public_url, token.expose());
-        let expires_at = invitation.expires_at().unwrap_or(now).format("%B %-d, %Y").to_string();
-        match (invitation.mode(), password) {
-            (InvitationMode::Credentials { username, .. }, Some(password)) => {
-                EmailContent::InvitationCredentials(InvitationCredentialsContext {
-                    common,
-                    invitation_url,
-                    username: username.to_string(),
-                    password: password.expose().to_owned(),
-                    expires_at,
-                })
-            }
-            _ => EmailContent::InvitationLink(InvitationLinkContext { common, invitation_url, expires_at }),
-        }
     }
 }
 

@@ -198,6 +198,21 @@ pub struct Resent {
     pub token: SecretToken,
 }
 
+/// Everything a resend may change.
+#[derive(Debug)]
+pub struct Reissue {
+    /// The new token.
+    pub token: SecretToken,
+    /// Its lifetime.
+    pub lifetime: InvitationLifetime,
+    /// The per-contact rate limit.
+    pub policy: ResendPolicy,
+    /// In credentials mode, the hash of the newly generated password.
+    pub new_password: Option<PasswordHash>,
+    /// Another address to send to, if any.
+    pub recipient: Option<EmailAddress>,
+}
+
 /// An invitation of one contact to the portal.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Invitation {
@@ -434,16 +449,30 @@ impl Invitation {
         actor: Actor,
         now: DateTime<Utc>,
     ) -> Result<Resent, TransitionError> {
+        self.reissue(Reissue { token, lifetime, policy, new_password, recipient: None }, actor, now)
+    }
+
+    /// Resends with every option: as [`resend`](Self::resend), and to another
+    /// address when `recipient` is given (a contact asking for a fresh link
+    /// gets it at the email on file, whoever the first one went to).
+    ///
+    /// # Errors
+    /// As [`resend`](Self::resend).
+    pub fn reissue(&mut self, reissue: Reissue, actor: Actor, now: DateTime<Utc>) -> Result<Resent, TransitionError> {
         let from = self.require(EventKind::Resent, &[InvitationStatus::Pending, InvitationStatus::Expired], now)?;
-        policy.check(self.last_sent_at, now)?;
+        reissue.policy.check(self.last_sent_at, now)?;
         if let InvitationState::Open { token_hash, .. } = &self.state {
             self.retired_tokens.push(*token_hash);
         }
-        if let (InvitationMode::Credentials { password_hash, .. }, Some(new)) = (&mut self.mode, new_password) {
+        if let (InvitationMode::Credentials { password_hash, .. }, Some(new)) = (&mut self.mode, reissue.new_password) {
             *password_hash = new;
         }
+        if let Some(recipient) = reissue.recipient {
+            self.recipient = recipient;
+        }
+        let token = reissue.token;
         self.state =
-            InvitationState::Open { token_hash: token.hash(), issued_at: now, expires_at: lifetime.after(now) };
+            InvitationState::Open { token_hash: token.hash(), issued_at: now, expires_at: reissue.lifetime.after(now) };
         self.last_sent_at = now;
         self.send_count = self.send_count.saturating_add(1);
         let event = InvitationEvent::new(self.id, EventKind::Resent, Some(from), InvitationStatus::Pending, actor, now);
