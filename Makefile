@@ -5,8 +5,19 @@ FORBIDDEN := tokio sea-orm sea-query sqlx poem poem-openapi lettre handlebars re
 
 .PHONY: run test ci fmt fmt-check lint doc bench check-boundaries
 
-run: ## Start Portico on its embedded defaults.
-	$(CARGO) run --quiet -p portico-domain --example lifecycle
+# The embedded defaults: SQLite and .eml files under ./portico-data.
+DATA_DIR := portico-data
+ADMIN_KEY_FILE := $(DATA_DIR)/admin-api-key
+
+run: ## Start Portico on its embedded defaults; the first start loads the demo data.
+	$(CARGO) build --quiet -p portico-server -p portico-cli
+	@if [ ! -s $(ADMIN_KEY_FILE) ]; then \
+		echo "First start: creating the database and loading the demo data..."; \
+		$(CARGO) run --quiet -p portico-cli --bin portico -- demo --key-file $(ADMIN_KEY_FILE) >/dev/null || exit 1; \
+	fi
+	@echo "Admin API key: $$(cat $(ADMIN_KEY_FILE))"
+	@echo "Swagger UI:    http://127.0.0.1:8080/api/docs"
+	$(CARGO) run --quiet -p portico-server --bin portico-server
 
 test: ## Run every test (unit, property, adapter, end to end) and the doctests.
 	@if command -v cargo-nextest >/dev/null 2>&1; then \
@@ -31,7 +42,7 @@ doc:
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p portico-domain -p portico-app --no-deps --quiet
 
 bench: ## Throughput and memory figures (release build).
-	@for b in $$(ls */*/benches/*.rs 2>/dev/null | sed 's|/benches/.*||' | sort -u); do \
+	@for b in $$(ls */*/benches/*.rs */benches/*.rs 2>/dev/null | sed 's|/benches/.*||' | sort -u); do \
 		$(CARGO) bench --manifest-path $$b/Cargo.toml --all-features || exit 1; \
 	done
 

@@ -20,7 +20,11 @@ pub struct StaffAuth(pub StaffPrincipal);
 
 async fn check_api_key(request: &Request, bearer: Bearer) -> poem::Result<StaffPrincipal> {
     let Some(services) = request.data::<Arc<ApiServices>>() else {
-        return Err(ApiError::unexpected("no services", &std::fmt::Error).into());
+        return Err(ApiError::unexpected(
+            "authenticating",
+            &std::io::Error::other("the API services are not installed"),
+        )
+        .into());
     };
     match services.authenticate.execute(&bearer.token).await {
         Ok(principal) => Ok(principal),

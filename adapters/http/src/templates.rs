@@ -96,8 +96,9 @@ fn kind(name: &str) -> Result<MailKind, ApiError> {
 fn map_error(error: EditTemplatesError) -> ApiError {
     match error {
         EditTemplatesError::Invalid(problem) => {
-            let mut message = problem.to_string();
-            if !problem.allowed.is_empty() {
+            // The message names the part and, for an unknown tag, the allowed ones.
+            let mut message = problem.message.clone();
+            if problem.tag.is_none() && !problem.allowed.is_empty() {
                 let allowed: Vec<String> = problem.allowed.iter().map(|t| format!("[{t}]")).collect();
                 message.push_str(&format!("; allowed merge tags: {}", allowed.join(", ")));
             }

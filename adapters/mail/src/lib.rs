@@ -9,12 +9,14 @@
 //! - the outbox [`Dispatcher`].
 #![deny(missing_docs)]
 
+mod dispatcher;
 mod engine;
 pub mod merge_tags;
 mod preview;
 mod renderer;
 mod transport;
 
+pub use dispatcher::{Dispatcher, DispatcherConfig, DrainReport};
 pub use engine::DEFAULT_BRAND_COLOR;
 pub use merge_tags::{MergeTag, Part, Problem, SourceError, TemplateSourceErrors, compile_source, merge_tags};
 pub use preview::{sample_common, sample_content};

@@ -7,13 +7,16 @@ use chrono::{DateTime, Utc};
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use portico_app::OutboxEmail;
+use tokio::sync::Semaphore;
 
 use super::{MailTransport, SendError, Sender, TransportConfigError, build_message};
 
 /// Connection settings the URL does not carry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SmtpOptions {
-    /// Timeout of each network operation (connect, each command).
+    /// Deadline of the TCP connect and, separately, of a whole send
+    /// (lettre's async client bounds only the connect; a server that stops
+    /// answering mid-session would otherwise hold a send forever).
     pub timeout: Duration,
     /// Most connections kept open and used at once.
     pub pool_max_size: u32,
@@ -30,6 +33,10 @@ impl Default for SmtpOptions {
 /// Sends through an SMTP server, reusing pooled connections.
 pub struct SmtpTransport {
     inner: AsyncSmtpTransport<Tokio1Executor>,
+    /// lettre's pool caps idle connections, not open ones: this caps sends in
+    /// flight, hence connections, at the pool size.
+    in_flight: Semaphore,
+    timeout: Duration,
     sender: Sender,
     url: String,
 }
@@ -66,7 +73,8 @@ impl SmtpTransport {
             .map_err(|e| TransportConfigError::Smtp { url: redacted.clone(), reason: e.to_string() })?;
         let pool = PoolConfig::new().max_size(options.pool_max_size.max(1)).idle_timeout(options.pool_idle_timeout);
         let inner = builder.timeout(Some(options.timeout)).pool_config(pool).build();
-        Ok(Self { inner, sender, url: redacted })
+        let in_flight = Semaphore::new(options.pool_max_size.max(1) as usize);
+        Ok(Self { inner, in_flight, timeout: options.timeout, sender, url: redacted })
     }
 }
 
@@ -74,7 +82,18 @@ impl SmtpTransport {
 impl MailTransport for SmtpTransport {
     async fn send(&self, email: &OutboxEmail, date: DateTime<Utc>) -> Result<(), SendError> {
         let message = build_message(&self.sender, email, date)?;
-        self.inner.send(message).await.map(drop).map_err(|e| classify(&e))
+        let Ok(_permit) = self.in_flight.acquire().await else {
+            return Err(SendError::Transient("the SMTP transport is shutting down".to_owned()));
+        };
+        let result = match tokio::time::timeout(self.timeout, self.inner.send(message)).await {
+            Ok(sent) => sent.map(drop).map_err(|e| classify(&e)),
+            Err(_) => Err(SendError::Transient(format!("no answer from the SMTP server within {:?}", self.timeout))),
+        };
+        // lettre parks the connection from a task it spawns when the send
+        // ends; yielding first lets the next send find it instead of opening
+        // another connection.
+        tokio::task::yield_now().await;
+        result
     }
 }
 

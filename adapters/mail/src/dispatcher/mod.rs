@@ -1,0 +1,309 @@
+//! The outbox [`Dispatcher`]: claims queued emails, sends them concurrently
+//! within a global rate limit, and records each outcome on its row.
+//!
+//! Work is shared through claims with leases, never through locks held across
+//! a send, so any number of dispatchers (in one process or many) can run side
+//! by side. Delivery is at least once: a dispatcher that dies after the server
+//! accepted a message but before `mark_sent` leaves it to be sent again when
+//! the lease ends; the stable `Message-ID` lets receivers spot that.
+
+mod pacing;
+
+use std::future::Future;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use portico_app::{ClaimedEmail, Clock, OutboxRepository, RepositoryError};
+use tokio::sync::{Notify, Semaphore, watch};
+use tokio::task::JoinSet;
+
+use crate::transport::{MailTransport, SendError};
+use pacing::{RateLimiter, backoff};
+
+/// Tuning of a [`Dispatcher`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct DispatcherConfig {
+    /// Most emails claimed at once.
+    pub batch_size: u32,
+    /// How long a claim lasts; it must exceed the time to send a batch.
+    pub lease: Duration,
+    /// Attempts before a transiently failing email is failed for good.
+    pub max_attempts: u32,
+    /// Wait before the first retry; doubles with each attempt.
+    pub backoff_base: Duration,
+    /// Longest wait between attempts.
+    pub backoff_max: Duration,
+    /// Messages per second through this dispatcher; `None` for no limit.
+    pub rate_per_second: Option<NonZeroU32>,
+    /// Sends in flight at once.
+    pub concurrency: usize,
+    /// Wait between claims while the outbox is empty.
+    pub poll_interval: Duration,
+}
+
+impl Default for DispatcherConfig {
+    fn default() -> Self {
+        Self {
+            batch_size: 100,
+            lease: Duration::from_secs(120),
+            max_attempts: 8,
+            backoff_base: Duration::from_secs(30),
+            backoff_max: Duration::from_secs(3600),
+            rate_per_second: None,
+            concurrency: 4,
+            poll_interval: Duration::from_secs(1),
+        }
+    }
+}
+
+/// What one pass over the outbox did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DrainReport {
+    /// Emails claimed.
+    pub claimed: usize,
+    /// Accepted by the transport and marked sent.
+    pub sent: usize,
+    /// Failed transiently, queued again for later.
+    pub retrying: usize,
+    /// Failed for good (permanent error or attempts used up).
+    pub failed: usize,
+    /// Given back unsent because of shutdown.
+    pub released: usize,
+    /// Outcome not recorded: the lease was lost or storage failed; the email
+    /// is claimed again when its lease ends.
+    pub unrecorded: usize,
+}
+
+impl DrainReport {
+    fn add(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Sent => self.sent += 1,
+            Outcome::Retrying => self.retrying += 1,
+            Outcome::Failed => self.failed += 1,
+            Outcome::Released => self.released += 1,
+            Outcome::Unrecorded => self.unrecorded += 1,
+        }
+    }
+
+    fn merge(&mut self, other: Self) {
+        self.claimed += other.claimed;
+        self.sent += other.sent;
+        self.retrying += other.retrying;
+        self.failed += other.failed;
+        self.released += other.released;
+        self.unrecorded += other.unrecorded;
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Outcome {
+    Sent,
+    Retrying,
+    Failed,
+    Released,
+    Unrecorded,
+}
+
+/// Delivers the outbox.
+#[derive(Clone, Debug)]
+pub struct Dispatcher {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    outbox: Arc<dyn OutboxRepository>,
+    transport: Arc<dyn MailTransport>,
+    clock: Arc<dyn Clock>,
+    config: DispatcherConfig,
+    limiter: RateLimiter,
+    permits: Semaphore,
+    wake: Notify,
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dispatcher")
+            .field("transport", &self.transport)
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Dispatcher {
+    /// A dispatcher over `outbox`, sending through `transport`.
+    #[must_use]
+    pub fn new(
+        outbox: Arc<dyn OutboxRepository>,
+        transport: Arc<dyn MailTransport>,
+        clock: Arc<dyn Clock>,
+        config: DispatcherConfig,
+    ) -> Self {
+        let limiter = RateLimiter::new(config.rate_per_second);
+        let permits = Semaphore::new(config.concurrency.max(1));
+        Self { inner: Arc::new(Inner { outbox, transport, clock, config, limiter, permits, wake: Notify::new() }) }
+    }
+
+    /// Ends the idle wait of [`run`](Self::run) at once (call after queueing).
+    pub fn wake(&self) {
+        self.inner.wake.notify_one();
+    }
+
+    /// Claims one batch of due emails and delivers it.
+    ///
+    /// # Errors
+    /// When the claim fails; outcomes that could not be recorded are counted
+    /// in [`DrainReport::unrecorded`].
+    pub async fn drain_once(&self) -> Result<DrainReport, RepositoryError> {
+        let (_keep, stop) = watch::channel(false);
+        self.inner.clone().batch(&stop).await
+    }
+
+    /// Delivers batches until no email is due (retries scheduled later stay queued).
+    ///
+    /// # Errors
+    /// When a claim fails.
+    pub async fn drain(&self) -> Result<DrainReport, RepositoryError> {
+        let mut total = DrainReport::default();
+        loop {
+            let report = self.drain_once().await?;
+            total.merge(report);
+            if report.claimed == 0 {
+                return Ok(total);
+            }
+        }
+    }
+
+    /// Delivers until `shutdown` completes, then finishes the sends already
+    /// started and releases the claimed emails not yet started.
+    pub async fn run(&self, shutdown: impl Future<Output = ()>) {
+        let (stop_tx, stop) = watch::channel(false);
+        let work = self.inner.clone().work(stop);
+        tokio::pin!(work, shutdown);
+        tokio::select! {
+            () = &mut work => {}
+            () = &mut shutdown => {
+                stop_tx.send_replace(true);
+                work.await;
+            }
+        }
+    }
+}
+
+/// Completes once the stop flag is set (never, if its sender is gone unset).
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    if stop.wait_for(|stopped| *stopped).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+impl Inner {
+    async fn work(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
+        while !*stop.borrow() {
+            let full = match self.clone().batch(&stop).await {
+                Ok(report) => report.claimed > 0 && report.claimed >= self.claim_limit() as usize,
+                Err(error) => {
+                    tracing::warn!(error = &error as &dyn std::error::Error, "claiming outbox emails failed");
+                    false
+                }
+            };
+            if !full {
+                tokio::select! {
+                    () = tokio::time::sleep(self.config.poll_interval) => {}
+                    () = self.wake.notified() => {}
+                    () = stopped(&mut stop) => {}
+                }
+            }
+        }
+    }
+
+    /// At most what can be sent within half a lease at the rate limit.
+    fn claim_limit(&self) -> u32 {
+        let by_rate = self.config.rate_per_second.map_or(u32::MAX, |rate| {
+            let per_lease = f64::from(rate.get()) * self.config.lease.as_secs_f64() / 2.0;
+            per_lease.clamp(1.0, f64::from(u32::MAX)) as u32
+        });
+        self.config.batch_size.clamp(1, by_rate.max(1))
+    }
+
+    async fn batch(self: Arc<Self>, stop: &watch::Receiver<bool>) -> Result<DrainReport, RepositoryError> {
+        let now = self.clock.now();
+        let lease_until = now + chrono::Duration::from_std(self.config.lease).unwrap_or(chrono::Duration::MAX);
+        let claimed = self.outbox.claim(self.claim_limit(), now, lease_until).await?;
+        let mut report = DrainReport { claimed: claimed.len(), ..DrainReport::default() };
+        let mut tasks = JoinSet::new();
+        for email in claimed {
+            tasks.spawn(self.clone().deliver(email, stop.clone()));
+        }
+        while let Some(joined) = tasks.join_next().await {
+            match joined {
+                Ok(outcome) => report.add(outcome),
+                Err(error) => {
+                    tracing::error!(error = &error as &dyn std::error::Error, "an outbox delivery task failed");
+                    report.add(Outcome::Unrecorded);
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    async fn deliver(self: Arc<Self>, claimed: ClaimedEmail, mut stop: watch::Receiver<bool>) -> Outcome {
+        let _permit = tokio::select! {
+            biased;
+            () = stopped(&mut stop) => return self.release(&claimed).await,
+            permit = self.permits.acquire() => match permit {
+                Ok(permit) => permit,
+                Err(_) => return self.release(&claimed).await,
+            },
+        };
+        tokio::select! {
+            biased;
+            () = stopped(&mut stop) => return self.release(&claimed).await,
+            () = self.limiter.acquire() => {}
+        }
+        // From here on the send is finished even during shutdown.
+        let result = self.transport.send(&claimed.email, self.clock.now()).await;
+        self.record(&claimed, result).await
+    }
+
+    async fn record(&self, claimed: &ClaimedEmail, result: Result<(), SendError>) -> Outcome {
+        let (id, lease) = (claimed.email.id, claimed.lease);
+        let attempt = claimed.attempts.saturating_add(1);
+        let (stored, outcome) = match result {
+            Ok(()) => (self.outbox.mark_sent(id, lease, self.clock.now()).await, Outcome::Sent),
+            Err(SendError::Transient(error)) if attempt < self.config.max_attempts => {
+                let wait = backoff(self.config.backoff_base, self.config.backoff_max, attempt, id);
+                let retry_at = self.clock.now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX);
+                tracing::info!(%id, attempt, %error, "outbox email failed transiently; retrying");
+                (self.outbox.mark_failed(id, lease, &error, Some(retry_at)).await, Outcome::Retrying)
+            }
+            Err(SendError::Transient(error)) => {
+                let error = format!("gave up after {attempt} attempts: {error}");
+                tracing::warn!(%id, %error, "outbox email failed");
+                (self.outbox.mark_failed(id, lease, &error, None).await, Outcome::Failed)
+            }
+            Err(SendError::Permanent(error)) => {
+                tracing::warn!(%id, %error, "outbox email refused for good");
+                (self.outbox.mark_failed(id, lease, &error, None).await, Outcome::Failed)
+            }
+        };
+        match stored {
+            Ok(()) => outcome,
+            Err(error) => {
+                tracing::warn!(%id, error = &error as &dyn std::error::Error, "recording an outbox outcome failed");
+                Outcome::Unrecorded
+            }
+        }
+    }
+
+    async fn release(&self, claimed: &ClaimedEmail) -> Outcome {
+        match self.outbox.release(claimed.email.id, claimed.lease).await {
+            Ok(()) => Outcome::Released,
+            Err(error) => {
+                let id = claimed.email.id;
+                tracing::warn!(%id, error = &error as &dyn std::error::Error, "releasing an outbox email failed");
+                Outcome::Unrecorded
+            }
+        }
+    }
+}
