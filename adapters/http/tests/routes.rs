@@ -5,18 +5,26 @@ use std::sync::Arc;
 use poem::test::TestClient;
 use portico_app::use_cases::authenticate_staff::AuthenticateStaff;
 use portico_app::use_cases::edit_templates::EditTemplates;
+use portico_app::use_cases::follow_up_invitations::FollowUpInvitations;
 use portico_app::use_cases::get_customer::GetCustomer;
 use portico_app::use_cases::import_customers::ImportCustomers;
 use portico_app::use_cases::import_invoices::ImportInvoices;
 use portico_app::use_cases::list_customers::ListCustomers;
 use portico_app::use_cases::manage_settings::ManageSettings;
+use portico_app::use_cases::preview_invitations::PreviewInvitations;
+use portico_app::use_cases::respond_to_invitation::RespondToInvitation;
+use portico_app::use_cases::start_invitation_batch::StartInvitationBatch;
+use portico_app::use_cases::track_invitations::TrackInvitations;
 use portico_app::use_cases::upsert_customer::UpsertCustomer;
 use portico_app::{
-    MockApiKeyRepository, MockClock, MockCustomerRepository, MockHealthCheck, MockMerchantRepository,
-    MockTemplateEditor, MockTemplateStore, RepositoryError, StaffPrincipal,
+    MockAcceptanceRepository, MockApiKeyRepository, MockBatchRepository, MockClock, MockCustomerRepository,
+    MockHealthCheck, MockIdempotencyRepository, MockInvitationRepository, MockLoginRepository, MockMerchantRepository,
+    MockPasswordHasher, MockTemplateEditor, MockTemplateRenderer, MockTemplateStore, MockTokenSource, RepositoryError,
+    StaffPrincipal,
 };
-use portico_domain::{MerchantId, Role, StaffUserId};
+use portico_domain::{MerchantId, ResendPolicy, Role, StaffUserId};
 use portico_http::ApiServices;
+use portico_http::portal::PortalServices;
 use uuid::Uuid;
 
 const KEY: &str = "ptk_1111111111111111111111111111111111111111111111111111111111111111";
@@ -50,7 +58,70 @@ fn services(customers: MockCustomerRepository, healthy: bool) -> ApiServices {
             editor: Arc::new(MockTemplateEditor::new()),
             merchants,
         },
+        start_batch: StartInvitationBatch {
+            merchants: unused_merchants(),
+            batches: Arc::new(MockBatchRepository::new()),
+            clock: clock_at_epoch(),
+            tokens: Arc::new(MockTokenSource::new()),
+        },
+        preview: PreviewInvitations {
+            invitations: Arc::new(MockInvitationRepository::new()),
+            logins: Arc::new(MockLoginRepository::new()),
+        },
+        track: TrackInvitations {
+            invitations: Arc::new(MockInvitationRepository::new()),
+            batches: Arc::new(MockBatchRepository::new()),
+            clock: clock_at_epoch(),
+        },
+        follow_up: follow_up(),
+        idempotency: Arc::new(MockIdempotencyRepository::new()),
+        clock: clock_at_epoch(),
         health: Arc::new(health),
+    }
+}
+
+// The invitation use cases below are never reached by these tests: their
+// mocks have no expectations, so any call would fail the test.
+
+fn unused_merchants() -> Arc<MockMerchantRepository> {
+    Arc::new(MockMerchantRepository::new())
+}
+
+fn clock_at_epoch() -> Arc<MockClock> {
+    let mut clock = MockClock::new();
+    clock.expect_now().returning(chrono::DateTime::default);
+    Arc::new(clock)
+}
+
+fn follow_up() -> FollowUpInvitations {
+    FollowUpInvitations {
+        merchants: unused_merchants(),
+        invitations: Arc::new(MockInvitationRepository::new()),
+        customers: Arc::new(MockCustomerRepository::new()),
+        renderer: Arc::new(MockTemplateRenderer::new()),
+        hasher: Arc::new(MockPasswordHasher::new()),
+        clock: clock_at_epoch(),
+        tokens: Arc::new(MockTokenSource::new()),
+        policy: ResendPolicy::default(),
+        public_url: "http://localhost".into(),
+    }
+}
+
+fn portal() -> PortalServices {
+    PortalServices {
+        respond: RespondToInvitation {
+            merchants: unused_merchants(),
+            invitations: Arc::new(MockInvitationRepository::new()),
+            customers: Arc::new(MockCustomerRepository::new()),
+            logins: Arc::new(MockLoginRepository::new()),
+            acceptance: Arc::new(MockAcceptanceRepository::new()),
+            hasher: Arc::new(MockPasswordHasher::new()),
+            clock: clock_at_epoch(),
+            tokens: Arc::new(MockTokenSource::new()),
+        },
+        follow_up: follow_up(),
+        tokens: Arc::new(MockTokenSource::new()),
+        secure_cookies: false,
     }
 }
 
@@ -58,7 +129,7 @@ fn services(customers: MockCustomerRepository, healthy: bool) -> ApiServices {
 async fn a_storage_failure_is_a_fixed_500_that_reveals_nothing() {
     let mut customers = MockCustomerRepository::new();
     customers.expect_list().returning(|_, _, _, _, _| Err(RepositoryError::unexpected("secret table t_x broke")));
-    let client = TestClient::new(portico_http::routes(services(customers, true), "http://localhost"));
+    let client = TestClient::new(portico_http::routes(services(customers, true), portal(), "http://localhost"));
 
     let answer = client.get("/api/v1/customers").header("authorization", format!("Bearer {KEY}")).send().await;
 
@@ -69,8 +140,11 @@ async fn a_storage_failure_is_a_fixed_500_that_reveals_nothing() {
 
 #[tokio::test]
 async fn a_chunked_body_over_the_limit_is_refused() {
-    let client =
-        TestClient::new(portico_http::routes(services(MockCustomerRepository::new(), true), "http://localhost"));
+    let client = TestClient::new(portico_http::routes(
+        services(MockCustomerRepository::new(), true),
+        portal(),
+        "http://localhost",
+    ));
     let big = vec![b' '; portico_http::JSON_LIMIT + 10];
     let stream = poem::Body::from_async_read(std::io::Cursor::new(big));
 
@@ -89,8 +163,11 @@ async fn a_chunked_body_over_the_limit_is_refused() {
 
 #[tokio::test]
 async fn health_is_503_when_the_database_does_not_answer() {
-    let client =
-        TestClient::new(portico_http::routes(services(MockCustomerRepository::new(), false), "http://localhost"));
+    let client = TestClient::new(portico_http::routes(
+        services(MockCustomerRepository::new(), false),
+        portal(),
+        "http://localhost",
+    ));
 
     let answer = client.get("/healthz").send().await;
 

@@ -50,7 +50,8 @@ impl Application {
             .and_then(|a| a.as_socket_addr().copied())
             .context("the listener has no socket address")?;
         let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{address}"));
-        let routes = portico_http::routes(wiring.api_services(), &public_url);
+        let routes =
+            portico_http::routes(wiring.api_services(&public_url), wiring.portal_services(&public_url), &public_url);
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             Server::new_with_acceptor(acceptor)

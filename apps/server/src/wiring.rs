@@ -93,9 +93,9 @@ impl Wiring {
         }
     }
 
-    /// Everything the HTTP API calls.
+    /// Everything the HTTP API calls; links point at `public_url`.
     #[must_use]
-    pub fn api_services(&self) -> ApiServices {
+    pub fn api_services(&self, public_url: &str) -> ApiServices {
         ApiServices {
             authenticate: AuthenticateStaff { keys: self.keys.clone() },
             import_customers: self.import_customers(),
@@ -109,6 +109,12 @@ impl Wiring {
                 editor: Arc::new(MailTemplateEditor(self.renderer.clone())),
                 merchants: self.merchants.clone(),
             },
+            start_batch: self.start_batch(),
+            preview: self.preview(),
+            track: self.track(),
+            follow_up: self.follow_up(public_url),
+            idempotency: self.db.idempotency(),
+            clock: self.clock.clone(),
             health: Arc::new(DatabaseHealth(self.merchants.clone())),
         }
     }
