@@ -13,6 +13,7 @@ contract!(
     pressing_invite_all_twice_returns_the_running_batch,
     a_batch_is_claimed_written_in_chunks_and_completed,
     a_worker_that_lost_its_lease_writes_nothing,
+    a_batch_of_thousands_of_selected_contacts_is_deduplicated_too,
 );
 
 pub fn batch(merchant: MerchantId, plan: &str) -> Batch {
@@ -107,4 +108,19 @@ async fn a_worker_that_lost_its_lease_writes_nothing(db: Database) {
     assert_eq!(repo.get(m, stale.id).await.unwrap().unwrap().progress, BatchProgress::default());
     repo.record_chunk(&fresh, &chunk, at(180)).await.unwrap();
     assert_eq!(repo.get(m, fresh.id).await.unwrap().unwrap().progress.invited, 1);
+}
+
+async fn a_batch_of_thousands_of_selected_contacts_is_deduplicated_too(db: Database) {
+    let repo = db.batches();
+    let m = merchant(&db, "A").await;
+    let ids: Vec<String> = (0..5_000).map(|_| Uuid::now_v7().to_string()).collect();
+    let mut big = batch(m, "link");
+    big.spec.selection = serde_json::json!({ "contacts": ids });
+    let (_, new) = repo.create_or_get_running(&big).await.unwrap();
+    assert!(new);
+    let mut again = batch(m, "link");
+    again.spec = big.spec.clone();
+    let (existing, new) = repo.create_or_get_running(&again).await.unwrap();
+    assert!(!new);
+    assert_eq!(existing.spec, big.spec);
 }

@@ -13,3 +13,4 @@ mod logins;
 mod merchants;
 mod outbox;
 mod scoping;
+mod sqlite_file;
