@@ -22,7 +22,7 @@ use crate::entity::{invitation_events, invitation_tokens, invitations, outbox};
 use crate::error::DbResultExt;
 use crate::mapping::{
     delivery_from_model, event_from_model, event_to_active, invitation_from_model, invitation_to_model,
-    outbox_to_model, token_key, token_rows,
+    outbox_to_model, prior_row, token_key, token_rows,
 };
 
 /// Invitations with their tokens, audit trail and emails.
@@ -155,16 +155,27 @@ impl InvitationRepository for SeaOrmInvitationRepository {
         check_scope(merchant, write)?;
         let txn = self.db.begin().await.repo()?;
         let model = invitation_to_model(&write.invitation);
+        let (prior_state, prior_sends) = prior_row(&write.invitation, &write.event);
+        let id = write.invitation.id().as_uuid();
         let updated = invitations::Entity::update_many()
             // A model converts to "unchanged" values: mark every column set.
             .set(model.into_active_model().reset_all())
-            .filter(invitations::Column::Id.eq(write.invitation.id().as_uuid()))
+            .filter(invitations::Column::Id.eq(id))
             .filter(invitations::Column::MerchantId.eq(merchant.as_uuid()))
+            .filter(invitations::Column::State.eq(prior_state))
+            .filter(invitations::Column::SendCount.eq(prior_sends))
             .exec(&txn)
             .await
             .repo()?;
         if updated.rows_affected == 0 {
-            return Err(RepositoryError::Conflict { constraint: "invitations_exist_for_merchant".to_owned() });
+            let exists = invitations::Entity::find_by_id(id)
+                .filter(invitations::Column::MerchantId.eq(merchant.as_uuid()))
+                .count(&txn)
+                .await
+                .repo()?
+                > 0;
+            let constraint = if exists { "invitations_current_state" } else { "invitations_exist_for_merchant" };
+            return Err(RepositoryError::Conflict { constraint: constraint.to_owned() });
         }
         let tokens = token_rows(&write.invitation).into_iter().map(IntoActiveModel::into_active_model);
         invitation_tokens::Entity::insert_many(tokens)
