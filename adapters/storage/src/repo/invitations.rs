@@ -66,30 +66,28 @@ pub(crate) async fn insert_writes<C: ConnectionTrait>(
     for w in writes {
         check_scope(merchant, w)?;
     }
-    // Each of the four statements of a slice stays within the budget.
-    let size = |w: &InvitationWrite| {
-        let email = w.email.as_ref().map_or(0, |e| 200 + e.subject.len() + e.html.len() + e.text.len());
-        email.max(360 + w.invitation.recipient().as_str().len())
-    };
-    for chunk in statements(txn.get_database_backend(), writes, size) {
-        let rows = chunk.iter().map(|w| invitation_to_model(&w.invitation).into_active_model());
-        invitations::Entity::insert_many(rows).exec_without_returning(txn).await.repo()?;
-        let tokens: Vec<_> = chunk.iter().flat_map(|w| token_rows(&w.invitation)).collect();
-        if !tokens.is_empty() {
-            invitation_tokens::Entity::insert_many(tokens.into_iter().map(IntoActiveModel::into_active_model))
-                .exec_without_returning(txn)
-                .await
-                .repo()?;
-        }
-        let events = chunk.iter().map(|w| event_to_active(merchant, &w.event));
+    let backend = txn.get_database_backend();
+    let rows: Vec<_> = writes.iter().map(|w| invitation_to_model(&w.invitation)).collect();
+    let size = |r: &invitations::Model| 360 + r.recipient.len() + r.username.as_ref().map_or(0, String::len);
+    for slice in statements(backend, &rows, size) {
+        let models = slice.iter().cloned().map(IntoActiveModel::into_active_model);
+        invitations::Entity::insert_many(models).exec_without_returning(txn).await.repo()?;
+    }
+    let tokens: Vec<_> = writes.iter().flat_map(|w| token_rows(&w.invitation)).collect();
+    for slice in statements(backend, &tokens, |_| 120) {
+        let models = slice.iter().cloned().map(IntoActiveModel::into_active_model);
+        invitation_tokens::Entity::insert_many(models).exec_without_returning(txn).await.repo()?;
+    }
+    for slice in statements(backend, writes, |_| 160) {
+        let events = slice.iter().map(|w| event_to_active(merchant, &w.event));
         invitation_events::Entity::insert_many(events).exec_without_returning(txn).await.repo()?;
-        let emails: Vec<_> = chunk
-            .iter()
-            .filter_map(|w| w.email.as_ref().map(|e| outbox_to_model(e, Some(w.event.at)).into_active_model()))
-            .collect();
-        if !emails.is_empty() {
-            outbox::Entity::insert_many(emails).exec_without_returning(txn).await.repo()?;
-        }
+    }
+    let emails: Vec<_> =
+        writes.iter().filter_map(|w| w.email.as_ref().map(|e| outbox_to_model(e, Some(w.event.at)))).collect();
+    let size = |e: &outbox::Model| 200 + e.to_name.len() + e.subject.len() + e.html.len() + e.text.len();
+    for slice in statements(backend, &emails, size) {
+        let models = slice.iter().cloned().map(IntoActiveModel::into_active_model);
+        outbox::Entity::insert_many(models).exec_without_returning(txn).await.repo()?;
     }
     Ok(())
 }
