@@ -64,6 +64,7 @@ fn follow_up_error(error: FollowUpError) -> ApiError {
         FollowUpError::WrongStatus(status) => {
             ApiError::conflict("invalid_status", format!("the invitation is {status}; this is not possible now"))
         }
+        FollowUpError::Changed => ApiError::conflict("invitation_changed", error.to_string()),
         FollowUpError::TooSoon(_) => ApiError::too_many_requests("resend_too_soon", error.to_string()),
         FollowUpError::Unexpected(e) => ApiError::unexpected("following up on an invitation", &*e),
     }

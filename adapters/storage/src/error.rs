@@ -13,7 +13,7 @@ const SQLITE_UNIQUE: &[(&str, &str)] = &[
     ("customers.merchant_id, customers.erp_id", "customers_merchant_erp_id"),
     ("contacts.customer_id, contacts.natural_key", "contacts_customer_natural_key"),
     ("logins.merchant_id, logins.username", "logins_merchant_username"),
-    ("invitation_batches.merchant_id, invitation_batches.spec", "invitation_batches_one_live_per_spec"),
+    ("invitation_batches.merchant_id, invitation_batches.spec_hash", "invitation_batches_one_live_per_spec"),
     ("staff_users.merchant_id, staff_users.email", "staff_users_merchant_email"),
     ("api_keys.key_hash", "api_keys_key_hash"),
     ("documents.merchant_id, documents.kind, documents.number", "documents_merchant_kind_number"),

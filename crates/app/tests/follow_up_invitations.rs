@@ -192,3 +192,15 @@ async fn resend_all_expired_resends_each_and_skips_the_rate_limited() {
     assert_eq!(resent, 2);
     assert_eq!(writes.lock().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn a_resend_racing_another_change_reports_it_changed() {
+    let original = invitation(InvitationMode::Link, "ann1@example.com");
+    let mut ports = Ports::new().knowing(&original);
+    ports
+        .invitations
+        .expect_update()
+        .returning(|_, _| Err(RepositoryError::Conflict { constraint: "invitations_current_state".into() }));
+    let result = ports.build().resend(MERCHANT, STAFF, original.id()).await;
+    assert!(matches!(result, Err(FollowUpError::Changed)));
+}

@@ -11,6 +11,7 @@ pub(crate) mod invitation_batches {
         pub id: Uuid,
         pub merchant_id: Uuid,
         pub spec: String,
+        pub spec_hash: String,
         pub state: String,
         pub total: i64,
         pub invited: i64,

@@ -1,7 +1,7 @@
 //! Merchants, customers, contacts, logins and invoices.
 
 use chrono::{DateTime, Utc};
-use portico_app::{CustomerUpsert, InvoiceUpsert, Merchant, PortalSettings, RepositoryError};
+use portico_app::{ContactUpsert, CustomerUpsert, InvoiceUpsert, Merchant, PortalSettings, RepositoryError};
 use portico_domain::{
     CollectionPriority, Contact, ContactEmail, ContactId, Currency, Customer, CustomerId, CustomerNumber, ErpId, Login,
     LoginId, MerchantId, PasswordHash, PhoneNumber, Username,
@@ -10,7 +10,6 @@ use uuid::Uuid;
 
 use crate::entity::{contacts, customers, documents, logins, merchants};
 use crate::error::corrupt;
-use portico_app::ContactUpsert;
 
 pub(crate) fn merchant_to_model(m: &Merchant) -> merchants::Model {
     merchants::Model {

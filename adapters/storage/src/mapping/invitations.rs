@@ -154,6 +154,22 @@ pub(crate) fn event_from_model(m: invitation_events::Model) -> Result<Invitation
     })
 }
 
+/// What the stored row must still say for `event` to apply to it: the stored
+/// state before the transition and the send count (one less after a resend).
+/// Updating only such a row makes a concurrent second transition (a double
+/// accept, a resend racing an accept) fail instead of overwriting the first.
+pub(crate) fn prior_row(inv: &Invitation, event: &InvitationEvent) -> (&'static str, i32) {
+    use portico_domain::InvitationStatus as S;
+    let state = match event.from {
+        None | Some(S::Pending | S::Expired) => "open",
+        Some(S::Accepted) => "accepted",
+        Some(S::Declined) => "declined",
+        Some(S::Revoked) => "revoked",
+    };
+    let sends = if event.kind == EventKind::Resent { inv.send_count().saturating_sub(1) } else { inv.send_count() };
+    (state, i32::try_from(sends).unwrap_or(i32::MAX))
+}
+
 /// The stored form of a token hash.
 pub(crate) fn token_key(hash: &TokenHash) -> String {
     hash.to_hex()

@@ -83,9 +83,14 @@ fn batch_state_from_str(s: &str) -> Result<BatchState, RepositoryError> {
     })
 }
 
-/// The stored form of a spec: JSON with sorted keys, so equal specs are equal text.
-pub(crate) fn spec_key(spec: &BatchSpec) -> Result<String, RepositoryError> {
-    serde_json::to_string(spec).map_err(RepositoryError::unexpected)
+/// The stored form of a spec (JSON with sorted keys, so equal specs are equal
+/// text) and its SHA-256 hex, which the one-live-batch-per-spec index holds
+/// (a selection of many ids is too long for a btree entry).
+pub(crate) fn spec_key(spec: &BatchSpec) -> Result<(String, String), RepositoryError> {
+    use sha2::{Digest, Sha256};
+    let json = serde_json::to_string(spec).map_err(RepositoryError::unexpected)?;
+    let hash = hex::encode(Sha256::digest(json.as_bytes()));
+    Ok((json, hash))
 }
 
 /// The skip counter column of a reason.
@@ -115,7 +120,7 @@ fn skip_count(m: &invitation_batches::Model, reason: SkipReason) -> i64 {
     }
 }
 
-pub(crate) fn batch_to_model(b: &Batch, spec: String) -> invitation_batches::Model {
+pub(crate) fn batch_to_model(b: &Batch, (spec, spec_hash): (String, String)) -> invitation_batches::Model {
     let skipped = |r: SkipReason| {
         b.progress.skipped.iter().filter(|(s, _)| *s == r).map(|(_, n)| i64::try_from(*n).unwrap_or(i64::MAX)).sum()
     };
@@ -124,6 +129,7 @@ pub(crate) fn batch_to_model(b: &Batch, spec: String) -> invitation_batches::Mod
         id: b.id.as_uuid(),
         merchant_id: b.merchant_id.as_uuid(),
         spec,
+        spec_hash,
         state: batch_state_str(b.state).to_owned(),
         total: n(b.progress.total),
         invited: n(b.progress.invited),

@@ -53,6 +53,7 @@ CREATE TABLE invitation_batches (
     id {uuid} PRIMARY KEY,
     merchant_id {uuid} NOT NULL CONSTRAINT invitation_batches_merchant_fk REFERENCES merchants (id),
     spec TEXT NOT NULL,
+    spec_hash TEXT NOT NULL,
     state TEXT NOT NULL,
     total {bigint} NOT NULL,
     invited {bigint} NOT NULL,
@@ -71,7 +72,7 @@ CREATE TABLE invitation_batches (
     lease_until {ts},
     created_at {ts} NOT NULL
 );
-CREATE UNIQUE INDEX invitation_batches_one_live_per_spec ON invitation_batches (merchant_id, spec)
+CREATE UNIQUE INDEX invitation_batches_one_live_per_spec ON invitation_batches (merchant_id, spec_hash)
     WHERE state IN ('queued', 'running');
 CREATE INDEX invitation_batches_state ON invitation_batches (state, created_at);
 CREATE TABLE outbox (

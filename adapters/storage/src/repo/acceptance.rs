@@ -39,7 +39,7 @@ impl AcceptanceRepository for SeaOrmAcceptanceRepository {
             return Err(RepositoryError::unexpected(LoginOfAnotherMerchant(login.merchant_id, merchant)));
         }
         let txn = self.db.begin().await.repo()?;
-        update_write(&txn, merchant, write, true).await?;
+        update_write(&txn, merchant, write).await?;
         save_login(&txn, login).await?;
         txn.commit().await.repo()
     }

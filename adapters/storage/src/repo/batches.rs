@@ -28,10 +28,10 @@ impl SeaOrmBatchRepository {
         Self { db }
     }
 
-    async fn live_with_spec(&self, merchant: MerchantId, spec: &str) -> Result<Option<Batch>, RepositoryError> {
+    async fn live_with_spec(&self, merchant: MerchantId, spec_hash: &str) -> Result<Option<Batch>, RepositoryError> {
         let row = invitation_batches::Entity::find()
             .filter(invitation_batches::Column::MerchantId.eq(merchant.as_uuid()))
-            .filter(invitation_batches::Column::Spec.eq(spec))
+            .filter(invitation_batches::Column::SpecHash.eq(spec_hash))
             .filter(invitation_batches::Column::State.is_in(["queued", "running"]))
             .one(&self.db)
             .await
@@ -48,7 +48,7 @@ fn u64_value(n: usize) -> Value {
 impl BatchRepository for SeaOrmBatchRepository {
     async fn create_or_get_running(&self, batch: &Batch) -> Result<(Batch, bool), RepositoryError> {
         let spec = spec_key(&batch.spec)?;
-        if let Some(existing) = self.live_with_spec(batch.merchant_id, &spec).await? {
+        if let Some(existing) = self.live_with_spec(batch.merchant_id, &spec.1).await? {
             return Ok((existing, false));
         }
         let insert = invitation_batches::Entity::insert(batch_to_model(batch, spec.clone()).into_active_model())
@@ -59,7 +59,7 @@ impl BatchRepository for SeaOrmBatchRepository {
             Ok(_) => Ok((batch.clone(), true)),
             // A concurrent caller created it first: the partial unique index said so.
             Err(RepositoryError::Conflict { constraint }) if constraint == "invitation_batches_one_live_per_spec" => {
-                match self.live_with_spec(batch.merchant_id, &spec).await? {
+                match self.live_with_spec(batch.merchant_id, &spec.1).await? {
                     Some(existing) => Ok((existing, false)),
                     None => Err(RepositoryError::Conflict { constraint }),
                 }

@@ -101,6 +101,8 @@ impl CustomerRepository for SeaOrmCustomerRepository {
         }
 
         // Writes keyed so a key listed twice in a chunk is written once, as last given.
+        // New rows get UUID v7 ids minted here (the port passes none), so id
+        // order stays creation order.
         let mut customer_writes: HashMap<String, customers::Model> = HashMap::new();
         let mut contact_writes: HashMap<(Uuid, String), contacts::Model> = HashMap::new();
         let mut outcomes = Vec::with_capacity(upserts.len());

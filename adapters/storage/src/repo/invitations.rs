@@ -24,7 +24,7 @@ use crate::entity::{invitation_events, invitation_tokens, invitations, outbox};
 use crate::error::DbResultExt;
 use crate::mapping::{
     delivery_from_model, event_from_model, event_to_active, invitation_from_model, invitation_to_model,
-    outbox_to_model, token_key, token_rows,
+    outbox_to_model, prior_row, token_key, token_rows,
 };
 
 /// Invitations with their tokens, audit trail and emails.
@@ -69,34 +69,31 @@ pub(crate) async fn insert_writes<C: ConnectionTrait>(
     for w in writes {
         check_scope(merchant, w)?;
     }
-    // Each of the four statements of a slice stays within the budget.
-    let size = |w: &InvitationWrite| {
-        let email = w.email.as_ref().map_or(0, |e| 200 + e.subject.len() + e.html.len() + e.text.len());
-        email.max(360 + w.invitation.recipient().as_str().len())
-    };
-    for chunk in statements(txn.get_database_backend(), writes, size) {
-        let rows = chunk.iter().map(|w| {
-            let mut row = invitation_to_model(&w.invitation);
-            row.batch_id = batch.map(|b| b.as_uuid());
-            row.into_active_model()
-        });
-        invitations::Entity::insert_many(rows).exec_without_returning(txn).await.repo()?;
-        let tokens: Vec<_> = chunk.iter().flat_map(|w| token_rows(&w.invitation)).collect();
-        if !tokens.is_empty() {
-            invitation_tokens::Entity::insert_many(tokens.into_iter().map(IntoActiveModel::into_active_model))
-                .exec_without_returning(txn)
-                .await
-                .repo()?;
-        }
-        let events = chunk.iter().map(|w| event_to_active(merchant, &w.event));
+    let backend = txn.get_database_backend();
+    let rows: Vec<_> = writes
+        .iter()
+        .map(|w| invitations::Model { batch_id: batch.map(|b| b.as_uuid()), ..invitation_to_model(&w.invitation) })
+        .collect();
+    let size = |r: &invitations::Model| 360 + r.recipient.len() + r.username.as_ref().map_or(0, String::len);
+    for slice in statements(backend, &rows, size) {
+        let models = slice.iter().cloned().map(IntoActiveModel::into_active_model);
+        invitations::Entity::insert_many(models).exec_without_returning(txn).await.repo()?;
+    }
+    let tokens: Vec<_> = writes.iter().flat_map(|w| token_rows(&w.invitation)).collect();
+    for slice in statements(backend, &tokens, |_| 120) {
+        let models = slice.iter().cloned().map(IntoActiveModel::into_active_model);
+        invitation_tokens::Entity::insert_many(models).exec_without_returning(txn).await.repo()?;
+    }
+    for slice in statements(backend, writes, |_| 160) {
+        let events = slice.iter().map(|w| event_to_active(merchant, &w.event));
         invitation_events::Entity::insert_many(events).exec_without_returning(txn).await.repo()?;
-        let emails: Vec<_> = chunk
-            .iter()
-            .filter_map(|w| w.email.as_ref().map(|e| outbox_to_model(e, Some(w.event.at)).into_active_model()))
-            .collect();
-        if !emails.is_empty() {
-            outbox::Entity::insert_many(emails).exec_without_returning(txn).await.repo()?;
-        }
+    }
+    let emails: Vec<_> =
+        writes.iter().filter_map(|w| w.email.as_ref().map(|e| outbox_to_model(e, Some(w.event.at)))).collect();
+    let size = |e: &outbox::Model| 200 + e.to_name.len() + e.subject.len() + e.html.len() + e.text.len();
+    for slice in statements(backend, &emails, size) {
+        let models = slice.iter().cloned().map(IntoActiveModel::into_active_model);
+        outbox::Entity::insert_many(models).exec_without_returning(txn).await.repo()?;
     }
     Ok(())
 }
@@ -143,29 +140,37 @@ fn without_batch(mut row: invitations::ActiveModel) -> invitations::ActiveModel 
     row
 }
 
-/// Saves a changed invitation with its new tokens, event and email on `txn`;
-/// with `only_if_open`, only while the stored invitation is still open.
+/// Saves a changed invitation with its new tokens, event and email on `txn`,
+/// only if the stored row is still in the state the transition started from
+/// (so a double accept, or a resend racing an accept, loses cleanly).
 pub(crate) async fn update_write<C: ConnectionTrait>(
     txn: &C,
     merchant: MerchantId,
     write: &InvitationWrite,
-    only_if_open: bool,
 ) -> Result<(), RepositoryError> {
     check_scope(merchant, write)?;
     let model = invitation_to_model(&write.invitation);
-    let mut query = invitations::Entity::update_many()
+    let (prior_state, prior_sends) = prior_row(&write.invitation, &write.event);
+    let id = write.invitation.id().as_uuid();
+    let updated = invitations::Entity::update_many()
         // A model converts to "unchanged" values: mark every column set.
         .set(without_batch(model.into_active_model().reset_all()))
-        .filter(invitations::Column::Id.eq(write.invitation.id().as_uuid()))
-        .filter(invitations::Column::MerchantId.eq(merchant.as_uuid()));
-    if only_if_open {
-        // Optimistic check: the stored invitation must still be open, so a
-        // concurrent revoke or a second acceptance loses cleanly.
-        query = query.filter(invitations::Column::State.eq("open"));
-    }
-    let updated = query.exec(txn).await.repo()?;
+        .filter(invitations::Column::Id.eq(id))
+        .filter(invitations::Column::MerchantId.eq(merchant.as_uuid()))
+        .filter(invitations::Column::State.eq(prior_state))
+        .filter(invitations::Column::SendCount.eq(prior_sends))
+        .exec(txn)
+        .await
+        .repo()?;
     if updated.rows_affected == 0 {
-        return Err(RepositoryError::Conflict { constraint: "invitations_exist_for_merchant".to_owned() });
+        let exists = invitations::Entity::find_by_id(id)
+            .filter(invitations::Column::MerchantId.eq(merchant.as_uuid()))
+            .count(txn)
+            .await
+            .repo()?
+            > 0;
+        let constraint = if exists { "invitations_current_state" } else { "invitations_exist_for_merchant" };
+        return Err(RepositoryError::Conflict { constraint: constraint.to_owned() });
     }
     let tokens = token_rows(&write.invitation).into_iter().map(IntoActiveModel::into_active_model);
     invitation_tokens::Entity::insert_many(tokens)
@@ -209,7 +214,7 @@ impl InvitationRepository for SeaOrmInvitationRepository {
 
     async fn update(&self, merchant: MerchantId, write: &InvitationWrite) -> Result<(), RepositoryError> {
         let txn = self.db.begin().await.repo()?;
-        update_write(&txn, merchant, write, false).await?;
+        update_write(&txn, merchant, write).await?;
         txn.commit().await.repo()
     }
 

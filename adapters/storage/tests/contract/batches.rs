@@ -14,6 +14,8 @@ contract!(
     pressing_invite_all_twice_returns_the_running_batch,
     a_batch_is_claimed_written_in_chunks_and_completed,
     a_worker_that_lost_its_lease_writes_nothing,
+    a_batch_of_thousands_of_selected_contacts_is_deduplicated_too,
+    a_chunk_that_fails_midway_leaves_neither_rows_nor_progress,
 );
 
 pub fn batch(merchant: MerchantId, plan: &str) -> Batch {
@@ -115,4 +117,37 @@ async fn a_worker_that_lost_its_lease_writes_nothing(db: Database) {
     assert_eq!(repo.get(m, stale.id).await.unwrap().unwrap().progress, BatchProgress::default());
     repo.record_chunk(&fresh, &chunk, at(180)).await.unwrap();
     assert_eq!(repo.get(m, fresh.id).await.unwrap().unwrap().progress.invited, 1);
+}
+
+async fn a_batch_of_thousands_of_selected_contacts_is_deduplicated_too(db: Database) {
+    let repo = db.batches();
+    let m = merchant(&db, "A").await;
+    let ids: Vec<String> = (0..5_000).map(|_| Uuid::now_v7().to_string()).collect();
+    let mut big = batch(m, "link");
+    big.spec.selection = serde_json::json!({ "contacts": ids });
+    let (_, new) = repo.create_or_get_running(&big).await.unwrap();
+    assert!(new);
+    let mut again = batch(m, "link");
+    again.spec = big.spec.clone();
+    let (existing, new) = repo.create_or_get_running(&again).await.unwrap();
+    assert!(!new);
+    assert_eq!(existing.spec, big.spec);
+}
+
+async fn a_chunk_that_fails_midway_leaves_neither_rows_nor_progress(db: Database) {
+    let repo = db.batches();
+    let m = merchant(&db, "A").await;
+    let people = seed(&db, m, "c", 2).await;
+    db.invitations().insert(m, &[issue(m, people[1].0, people[1].1, 1, t0())]).await.unwrap();
+    repo.create_or_get_running(&batch(m, "link")).await.unwrap();
+    let claimed = repo.claim(t0(), at(60)).await.unwrap().unwrap();
+
+    let first = issue(m, people[0].0, people[0].1, 2, t0());
+    let clash = issue(m, people[1].0, people[1].1, 3, t0());
+    let chunk =
+        BatchChunk { writes: vec![first.clone(), clash], skipped: vec![], cursor: Some(people[1].1), done: true };
+    assert!(matches!(repo.record_chunk(&claimed, &chunk, at(120)).await, Err(RepositoryError::Conflict { .. })));
+    assert_eq!(db.invitations().find(m, first.invitation.id()).await.unwrap(), None);
+    let after = repo.get(m, claimed.id).await.unwrap().unwrap();
+    assert_eq!((after.state, after.cursor, after.progress), (BatchState::Running, None, BatchProgress::default()));
 }

@@ -5,15 +5,17 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use portico_app::{InvitationRepository, OutboxRepository, RepositoryError};
+use portico_app::{InvitationRepository, InvitationWrite, OutboxRepository, RepositoryError};
+use portico_domain::{Actor, EventKind, InvitationLifetime, ResendPolicy};
 use portico_storage::Database;
 use tokio::sync::Barrier;
 
-use crate::support::{at, email, issue, merchant, seed, t0};
+use crate::support::{at, email, issue, merchant, seed, t0, token};
 
 contract!(
     two_concurrent_claimers_never_receive_the_same_email,
     two_concurrent_writers_cannot_both_open_an_invitation_for_a_contact,
+    two_concurrent_accepts_of_one_invitation_record_one_transition,
 );
 
 async fn two_concurrent_claimers_never_receive_the_same_email(db: Database) {
@@ -77,4 +79,43 @@ async fn two_concurrent_writers_cannot_both_open_an_invitation_for_a_contact(db:
     assert_eq!((ok, conflicts), (20, 20));
     let open = db.invitations().candidates(m, &portico_app::Selection::All, None, 100).await.unwrap();
     assert!(open.iter().all(|c| c.standing.open_invitation));
+}
+
+async fn two_concurrent_accepts_of_one_invitation_record_one_transition(db: Database) {
+    let m = merchant(&db, "A").await;
+    let (customer, contact) = seed(&db, m, "c", 1).await[0];
+    let issued = issue(m, customer, contact, 1, t0());
+    db.invitations().insert(m, std::slice::from_ref(&issued)).await.unwrap();
+    let stale = issued.invitation.clone();
+
+    let start = Arc::new(Barrier::new(2));
+    let tasks: Vec<_> = (0..2)
+        .map(|_| {
+            let (repo, start, mut invitation) = (db.invitations(), start.clone(), issued.invitation.clone());
+            tokio::spawn(async move {
+                let event = invitation.accept(&token(1), Actor::Contact(contact), at(10)).unwrap();
+                start.wait().await;
+                repo.update(m, &InvitationWrite { invitation, event, email: None }).await
+            })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for t in tasks {
+        outcomes.push(t.await.unwrap());
+    }
+    assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1, "{outcomes:?}");
+    assert!(outcomes.iter().any(
+        |o| matches!(o, Err(RepositoryError::Conflict { constraint }) if constraint == "invitations_current_state")
+    ));
+
+    // A resend prepared from the copy read before the acceptance is refused too.
+    let mut old = stale;
+    let resent =
+        old.resend(token(2), InvitationLifetime::default(), ResendPolicy::UNLIMITED, None, Actor::System, at(20));
+    let write = InvitationWrite { invitation: old, event: resent.unwrap().event, email: Some(email(m, None)) };
+    assert!(matches!(db.invitations().update(m, &write).await, Err(RepositoryError::Conflict { .. })));
+    let kinds: Vec<EventKind> =
+        db.invitations().events(m, issued.invitation.id()).await.unwrap().iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, [EventKind::Issued, EventKind::Accepted]);
+    assert_eq!(db.outbox().status(write.email.unwrap().id).await.unwrap(), None, "the refused email was not queued");
 }

@@ -15,3 +15,4 @@ mod logins;
 mod merchants;
 mod outbox;
 mod scoping;
+mod sqlite_file;

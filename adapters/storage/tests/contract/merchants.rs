@@ -13,6 +13,7 @@ contract!(
     merchants_are_created_listed_and_their_settings_replaced,
     templates_are_put_replaced_and_deleted_per_kind,
     staff_users_and_api_keys_are_found_by_key_hash,
+    foreign_keys_are_enforced,
 );
 
 async fn migrations_from_empty_database_leave_the_default_merchant_with_the_portal_enabled(db: Database) {
@@ -87,4 +88,22 @@ async fn staff_users_and_api_keys_are_found_by_key_hash(db: Database) {
     assert_eq!(staff.find_api_key_by_hash("ffff").await.unwrap(), None);
     assert!(staff.revoke_api_key(m, key.id, t0()).await.unwrap());
     assert_eq!(staff.find_api_key_by_hash("ab12").await.unwrap(), None, "revoked keys do not authenticate");
+}
+
+async fn foreign_keys_are_enforced(db: Database) {
+    let unknown = MerchantId::from_uuid(Uuid::now_v7());
+    let result = portico_app::CustomerRepository::upsert_customers(
+        &*db.customers(),
+        unknown,
+        &[crate::support::customer("E-1", "a@example.com")],
+        t0(),
+    )
+    .await;
+    match result {
+        // PostgreSQL names the key; SQLite only says a foreign key failed.
+        Err(RepositoryError::Conflict { constraint }) => {
+            assert!(["customers_merchant_fk", "foreign_key"].contains(&constraint.as_str()), "{constraint}");
+        }
+        other => panic!("expected a foreign-key conflict, got {other:?}"),
+    }
 }

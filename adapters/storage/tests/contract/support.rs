@@ -29,9 +29,9 @@ macro_rules! contract {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
+                // The database is dropped when `pg` goes out of scope, even on a panic.
                 if let Some(pg) = crate::support::postgres().await {
                     super::$name(pg.db.clone()).await;
-                    pg.drop().await;
                 }
             }
         }
@@ -45,7 +45,7 @@ pub async fn sqlite() -> Database {
     db
 }
 
-/// A fresh PostgreSQL database, dropped by [`PgDb::drop`].
+/// A fresh PostgreSQL database, dropped with this value.
 pub struct PgDb {
     pub db: Database,
     admin_url: String,
@@ -80,13 +80,22 @@ pub fn database_url(url: &str, name: &str) -> String {
     }
 }
 
-impl PgDb {
-    /// Closes the pool and drops the database.
-    pub async fn drop(self) {
-        self.db.close().await.expect("close test pool");
-        let admin = sea_orm::Database::connect(&self.admin_url).await.expect("reconnect for cleanup");
-        admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).await.expect("drop");
-        admin.close().await.expect("close admin connection");
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        // Drop runs inside the test's runtime: clean up on a thread with its own.
+        let cleanup = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            runtime.block_on(async {
+                let admin = sea_orm::Database::connect(&admin_url).await.expect("reconnect for cleanup");
+                let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                admin.execute_unprepared(&sql).await.expect("drop test database");
+                admin.close().await.expect("close admin connection");
+            });
+        });
+        if cleanup.join().is_err() && !std::thread::panicking() {
+            panic!("dropping the test database failed");
+        }
     }
 }
 

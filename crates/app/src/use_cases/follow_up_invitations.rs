@@ -30,6 +30,9 @@ pub enum FollowUpError {
     /// Not possible in the invitation's status.
     #[error("the invitation is {0}")]
     WrongStatus(InvitationStatus),
+    /// Someone else changed the invitation meanwhile (accepted it, resent it).
+    #[error("the invitation changed meanwhile; reload it")]
+    Changed,
     /// Sent too recently (the per-contact rate limit).
     #[error("the invitation was sent less than {0} seconds ago")]
     TooSoon(i64),
@@ -120,7 +123,12 @@ impl FollowUpInvitations {
             for summary in expired.items {
                 match self.reissue(&merchant, summary.invitation, actor, None).await {
                     Ok(_) => resent += 1,
-                    Err(FollowUpError::TooSoon(_) | FollowUpError::WrongStatus(_) | FollowUpError::NotFound) => {
+                    Err(
+                        FollowUpError::TooSoon(_)
+                        | FollowUpError::WrongStatus(_)
+                        | FollowUpError::NotFound
+                        | FollowUpError::Changed,
+                    ) => {
                         skipped += 1;
                     }
                     Err(e) => return Err(e),
@@ -151,7 +159,13 @@ impl FollowUpInvitations {
         let Some(on_file) = on_file else { return Ok(()) };
         let actor = Actor::Contact(invitation.contact_id());
         match self.reissue(&merchant, invitation, actor, Some(on_file)).await {
-            Ok(_) | Err(FollowUpError::TooSoon(_) | FollowUpError::WrongStatus(_) | FollowUpError::NotFound) => Ok(()),
+            Ok(_)
+            | Err(
+                FollowUpError::TooSoon(_)
+                | FollowUpError::WrongStatus(_)
+                | FollowUpError::NotFound
+                | FollowUpError::Changed,
+            ) => Ok(()),
             Err(e) => Err(e),
         }
     }
@@ -212,17 +226,22 @@ impl FollowUpInvitations {
             invitation_id: Some(invitation.id()),
         };
         let write = InvitationWrite { invitation: invitation.clone(), event: resent.event, email: Some(email) };
-        match self.invitations.update(merchant.id, &write).await {
-            Ok(()) => Ok(invitation),
-            Err(RepositoryError::Conflict { .. }) => Err(FollowUpError::NotFound),
-            Err(e) => Err(e.into()),
-        }
+        self.invitations.update(merchant.id, &write).await.map_err(changed)?;
+        Ok(invitation)
     }
 
     /// A resent credentials invitation carries a new random password: the old
     /// one is only stored hashed, and a derived one would be the same weak value.
     fn fresh_password(&self) -> GeneratedPassword {
         credentials::random_password(PasswordLength::default(), &mut ChaCha20Rng::from_seed(self.tokens.seed()))
+    }
+}
+
+/// A conflicting update means the invitation moved on since it was read.
+fn changed(error: RepositoryError) -> FollowUpError {
+    match error {
+        RepositoryError::Conflict { .. } => FollowUpError::Changed,
+        other => other.into(),
     }
 }
 

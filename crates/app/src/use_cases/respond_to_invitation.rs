@@ -253,10 +253,13 @@ impl RespondToInvitation {
         let (mut invitation, token, merchant) = self.open(raw_token).await?;
         let actor = Actor::Contact(invitation.contact_id());
         let event = invitation.decline(&token, actor, self.clock.now()).map_err(link_problem)?;
-        self.invitations
-            .update(merchant.id, &InvitationWrite { invitation: invitation.clone(), event, email: None })
-            .await?;
-        Ok(invitation)
+        let write = InvitationWrite { invitation: invitation.clone(), event, email: None };
+        match self.invitations.update(merchant.id, &write).await {
+            Ok(()) => Ok(invitation),
+            // Accepted, resent or revoked meanwhile: the page shows it afresh.
+            Err(RepositoryError::Conflict { .. }) => Err(RespondToInvitationError::WrongForm),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Finds the invitation of a working link, with its merchant.
