@@ -18,7 +18,9 @@ mod transport;
 
 pub use dispatcher::{Dispatcher, DispatcherConfig, DrainReport};
 pub use engine::DEFAULT_BRAND_COLOR;
-pub use merge_tags::{MergeTag, Part, Problem, SourceError, TemplateSourceErrors, compile_source, merge_tags};
+pub use merge_tags::{
+    MergeTag, Part, Problem, SourceError, TemplateSourceErrors, compile_source, merge_tags, starter_source,
+};
 pub use preview::{sample_common, sample_content};
 pub use renderer::{HandlebarsRenderer, RenderFailure, SaveTemplateError};
 pub use transport::{

@@ -12,7 +12,7 @@ use portico_mail::{
     FileTransport, HandlebarsRenderer, MailTransport, SendError, SmtpTransport, sample_common, sample_content,
     transport_from_url,
 };
-use support::smtp::{SmtpServer, wait_until};
+use support::smtp::SmtpServer;
 use support::{email, sender, smtp_options};
 use uuid::Uuid;
 
@@ -183,5 +183,4 @@ async fn a_silent_server_times_out_as_a_transient_failure() {
     let error = smtp.send(&email(1, "a@acme.example"), date()).await.unwrap_err();
     assert!(matches!(error, SendError::Transient(_)), "{error:?}");
     held.abort();
-    assert!(wait_until(Duration::from_secs(1), || true).await);
 }

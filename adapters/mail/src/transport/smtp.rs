@@ -1,4 +1,10 @@
 //! [`SmtpTransport`]: lettre's pooled async SMTP client, configured from a URL.
+//!
+//! Throughput note: lettre 0.11.23 leaves Nagle's algorithm on and writes the
+//! `.` ending DATA separately from the body, so each message waits for the
+//! server's delayed ACK (~40 ms on Linux): about 22 messages/s per connection.
+//! Throughput grows with the pool size; upstream has merged TCP_NODELAY
+//! (lettre PR 1159), to pick up with the next release.
 
 use std::time::Duration;
 
