@@ -3,7 +3,7 @@
 //! Portico's mail adapter:
 //! - templates: every [`MailKind`](portico_app::MailKind) has a default subject,
 //!   HTML and text part on Handlebars (strict mode, shared layouts), and staff
-//!   may override them with bracket merge tags ([`merge_tags`]);
+//!   may override them with bracket merge tags ([`merge_tags()`], [`HandlebarsRenderer::validate`]);
 //! - [`HandlebarsRenderer`], the `TemplateRenderer` port;
 //! - transports ([`SmtpTransport`], [`FileTransport`]) behind [`MailTransport`];
 //! - the outbox [`Dispatcher`].

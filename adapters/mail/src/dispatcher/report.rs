@@ -3,7 +3,7 @@
 use std::num::NonZeroU32;
 use std::time::Duration;
 
-/// Tuning of a [`Dispatcher`].
+/// Tuning of a [`Dispatcher`](super::Dispatcher).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DispatcherConfig {
     /// Most emails claimed at once.

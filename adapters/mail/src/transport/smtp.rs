@@ -107,16 +107,18 @@ impl MailTransport for SmtpTransport {
         let send = async {
             match &self.client {
                 Client::NoDelay(pool) => pool.send(message.envelope(), &message.formatted()).await,
-                Client::Lettre(lettre) => lettre.send(message).await.map(drop).map_err(|e| classify(&e)),
+                Client::Lettre(lettre) => {
+                    let sent = lettre.send(message).await.map(drop).map_err(|e| classify(&e));
+                    // lettre's pool parks a used connection from a task it spawns
+                    // when the send ends; yielding lets the next send find it.
+                    tokio::task::yield_now().await;
+                    sent
+                }
             }
         };
-        let result = tokio::time::timeout(self.timeout, send).await.unwrap_or_else(|_| {
+        tokio::time::timeout(self.timeout, send).await.unwrap_or_else(|_| {
             Err(SendError::Transient(format!("no answer from the SMTP server within {:?}", self.timeout)))
-        });
-        // lettre's pool parks a used connection from a task it spawns when the
-        // send ends; yielding first lets the next send find it.
-        tokio::task::yield_now().await;
-        result
+        })
     }
 }
 
