@@ -92,7 +92,9 @@ impl Dispatcher {
     }
 
     /// Delivers until `shutdown` completes, then finishes the sends already
-    /// started and releases the claimed emails not yet started.
+    /// started and releases the claimed emails not yet started. (Dropping
+    /// this future instead abandons its claims: they are retried when their
+    /// leases end.)
     pub async fn run(&self, shutdown: impl Future<Output = ()>) {
         let (stop_tx, stop) = watch::channel(false);
         let work = self.inner.clone().work(stop);
@@ -105,6 +107,14 @@ impl Dispatcher {
             }
         }
     }
+}
+
+/// `now + wait`, saturating instead of overflowing on absurd settings.
+fn after(now: chrono::DateTime<chrono::Utc>, wait: std::time::Duration) -> chrono::DateTime<chrono::Utc> {
+    chrono::Duration::from_std(wait)
+        .ok()
+        .and_then(|wait| now.checked_add_signed(wait))
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC)
 }
 
 /// Completes once the stop flag is set (never, if its sender is gone unset).
@@ -145,7 +155,7 @@ impl Inner {
 
     async fn batch(self: Arc<Self>, stop: &watch::Receiver<bool>) -> Result<DrainReport, RepositoryError> {
         let now = self.clock.now();
-        let lease_until = now + chrono::Duration::from_std(self.config.lease).unwrap_or(chrono::Duration::MAX);
+        let lease_until = after(now, self.config.lease);
         let claimed = self.outbox.claim(self.claim_limit(), now, lease_until).await?;
         let mut report = DrainReport { claimed: claimed.len(), ..DrainReport::default() };
         let mut tasks = JoinSet::new();
@@ -190,7 +200,7 @@ impl Inner {
             Ok(()) => (self.outbox.mark_sent(id, lease, self.clock.now()).await, Outcome::Sent),
             Err(SendError::Transient(error)) if attempt < self.config.max_attempts => {
                 let wait = backoff(self.config.backoff_base, self.config.backoff_max, attempt, id);
-                let retry_at = self.clock.now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX);
+                let retry_at = after(self.clock.now(), wait);
                 tracing::info!(%id, attempt, %error, "outbox email failed transiently; retrying");
                 (self.outbox.mark_failed(id, lease, &error, Some(retry_at)).await, Outcome::Retrying)
             }
