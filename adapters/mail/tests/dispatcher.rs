@@ -204,7 +204,7 @@ async fn a_thousand_emails_arrive_exactly_once_despite_an_outage() {
     let outbox = Arc::new(MemoryOutbox::default());
     let emails: Vec<_> = (0..1000).map(|n| email(n, &format!("contact{n}@acme.example"))).collect();
     enqueue(&outbox, &emails).await;
-    let (stop, handle) = spawn(dispatcher(&outbox, smtp(&server, 4), config()));
+    let (stop, handle) = spawn(dispatcher(&outbox, smtp(&server, 8), config()));
     assert!(wait_until(DEADLINE, || server.count() >= 300).await, "first third delivered");
     server.go_down();
     let failed_during_outage = || {

@@ -172,3 +172,14 @@ async fn a_changed_override_is_compiled_again() {
         assert_eq!(renderer.render(merchant(), &content).await.unwrap().subject, word);
     }
 }
+
+#[test]
+fn every_starter_template_validates_and_previews() {
+    let (renderer, _) = renderer();
+    for kind in MailKind::ALL {
+        let source = portico_mail::starter_source(kind);
+        let email = renderer.preview(kind, Some(&source), &sample_common()).unwrap();
+        assert!(email.text.starts_with("Northwind Supplies\n"), "{kind:?}: inside the text layout");
+        assert!(email.html.contains("<p>Hello Ann Lee,</p>"), "{kind:?}");
+    }
+}

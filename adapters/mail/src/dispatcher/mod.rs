@@ -8,11 +8,10 @@
 //! the lease ends; the stable `Message-ID` lets receivers spot that.
 
 mod pacing;
+mod report;
 
 use std::future::Future;
-use std::num::NonZeroU32;
 use std::sync::Arc;
-use std::time::Duration;
 
 use portico_app::{ClaimedEmail, Clock, OutboxRepository, RepositoryError};
 use tokio::sync::{Notify, Semaphore, watch};
@@ -20,90 +19,8 @@ use tokio::task::JoinSet;
 
 use crate::transport::{MailTransport, SendError};
 use pacing::{RateLimiter, backoff};
-
-/// Tuning of a [`Dispatcher`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct DispatcherConfig {
-    /// Most emails claimed at once.
-    pub batch_size: u32,
-    /// How long a claim lasts; it must exceed the time to send a batch.
-    pub lease: Duration,
-    /// Attempts before a transiently failing email is failed for good.
-    pub max_attempts: u32,
-    /// Wait before the first retry; doubles with each attempt.
-    pub backoff_base: Duration,
-    /// Longest wait between attempts.
-    pub backoff_max: Duration,
-    /// Messages per second through this dispatcher; `None` for no limit.
-    pub rate_per_second: Option<NonZeroU32>,
-    /// Sends in flight at once.
-    pub concurrency: usize,
-    /// Wait between claims while the outbox is empty.
-    pub poll_interval: Duration,
-}
-
-impl Default for DispatcherConfig {
-    fn default() -> Self {
-        Self {
-            batch_size: 100,
-            lease: Duration::from_secs(120),
-            max_attempts: 8,
-            backoff_base: Duration::from_secs(30),
-            backoff_max: Duration::from_secs(3600),
-            rate_per_second: None,
-            concurrency: 4,
-            poll_interval: Duration::from_secs(1),
-        }
-    }
-}
-
-/// What one pass over the outbox did.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct DrainReport {
-    /// Emails claimed.
-    pub claimed: usize,
-    /// Accepted by the transport and marked sent.
-    pub sent: usize,
-    /// Failed transiently, queued again for later.
-    pub retrying: usize,
-    /// Failed for good (permanent error or attempts used up).
-    pub failed: usize,
-    /// Given back unsent because of shutdown.
-    pub released: usize,
-    /// Outcome not recorded: the lease was lost or storage failed; the email
-    /// is claimed again when its lease ends.
-    pub unrecorded: usize,
-}
-
-impl DrainReport {
-    fn add(&mut self, outcome: Outcome) {
-        match outcome {
-            Outcome::Sent => self.sent += 1,
-            Outcome::Retrying => self.retrying += 1,
-            Outcome::Failed => self.failed += 1,
-            Outcome::Released => self.released += 1,
-            Outcome::Unrecorded => self.unrecorded += 1,
-        }
-    }
-
-    fn merge(&mut self, other: Self) {
-        self.claimed += other.claimed;
-        self.sent += other.sent;
-        self.retrying += other.retrying;
-        self.failed += other.failed;
-        self.released += other.released;
-        self.unrecorded += other.unrecorded;
-    }
-}
-
-#[derive(Clone, Copy, Debug)]
-enum Outcome {
-    Sent,
-    Retrying,
-    Failed,
-    Released,
-    Unrecorded,
-}
+use report::Outcome;
+pub use report::{DispatcherConfig, DrainReport};
 
 /// Delivers the outbox.
 #[derive(Clone, Debug)]
@@ -175,7 +92,9 @@ impl Dispatcher {
     }
 
     /// Delivers until `shutdown` completes, then finishes the sends already
-    /// started and releases the claimed emails not yet started.
+    /// started and releases the claimed emails not yet started. (Dropping
+    /// this future instead abandons its claims: they are retried when their
+    /// leases end.)
     pub async fn run(&self, shutdown: impl Future<Output = ()>) {
         let (stop_tx, stop) = watch::channel(false);
         let work = self.inner.clone().work(stop);
@@ -188,6 +107,14 @@ impl Dispatcher {
             }
         }
     }
+}
+
+/// `now + wait`, saturating instead of overflowing on absurd settings.
+fn after(now: chrono::DateTime<chrono::Utc>, wait: std::time::Duration) -> chrono::DateTime<chrono::Utc> {
+    chrono::Duration::from_std(wait)
+        .ok()
+        .and_then(|wait| now.checked_add_signed(wait))
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC)
 }
 
 /// Completes once the stop flag is set (never, if its sender is gone unset).
@@ -228,7 +155,7 @@ impl Inner {
 
     async fn batch(self: Arc<Self>, stop: &watch::Receiver<bool>) -> Result<DrainReport, RepositoryError> {
         let now = self.clock.now();
-        let lease_until = now + chrono::Duration::from_std(self.config.lease).unwrap_or(chrono::Duration::MAX);
+        let lease_until = after(now, self.config.lease);
         let claimed = self.outbox.claim(self.claim_limit(), now, lease_until).await?;
         let mut report = DrainReport { claimed: claimed.len(), ..DrainReport::default() };
         let mut tasks = JoinSet::new();
@@ -273,7 +200,7 @@ impl Inner {
             Ok(()) => (self.outbox.mark_sent(id, lease, self.clock.now()).await, Outcome::Sent),
             Err(SendError::Transient(error)) if attempt < self.config.max_attempts => {
                 let wait = backoff(self.config.backoff_base, self.config.backoff_max, attempt, id);
-                let retry_at = self.clock.now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX);
+                let retry_at = after(self.clock.now(), wait);
                 tracing::info!(%id, attempt, %error, "outbox email failed transiently; retrying");
                 (self.outbox.mark_failed(id, lease, &error, Some(retry_at)).await, Outcome::Retrying)
             }

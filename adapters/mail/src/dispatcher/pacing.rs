@@ -43,7 +43,7 @@ pub(super) fn backoff(base: Duration, max: Duration, attempt: u32, id: OutboxMes
     let jitter = mix(id.as_uuid().as_u128() as u64 ^ (id.as_uuid().as_u128() >> 64) as u64 ^ u64::from(attempt));
     // jitter / 2^64 in [0, 1): the delay lands in [delay/2, delay).
     let fraction = (jitter >> 11) as f64 / (1u64 << 53) as f64;
-    delay.mul_f64(0.5 + fraction / 2.0)
+    Duration::try_from_secs_f64(delay.as_secs_f64() * (0.5 + fraction / 2.0)).unwrap_or(delay)
 }
 
 /// SplitMix64's finaliser: spreads close inputs over the whole range.
@@ -70,6 +70,13 @@ mod tests {
                 assert!(d >= full / 2 && d <= full, "attempt {attempt}: {d:?} not in [{:?}, {full:?}]", full / 2);
             }
         }
+    }
+
+    #[test]
+    fn absurd_settings_do_not_panic() {
+        let id = OutboxMessageId::from_uuid(Uuid::from_u128(1));
+        assert!(backoff(Duration::MAX, Duration::MAX, u32::MAX, id) <= Duration::MAX);
+        assert_eq!(backoff(Duration::ZERO, Duration::MAX, 3, id), Duration::ZERO);
     }
 
     #[test]

@@ -4,7 +4,9 @@
 
 mod file;
 mod message;
+mod pool;
 mod smtp;
+mod smtp_url;
 
 use std::sync::Arc;
 

@@ -143,9 +143,14 @@ impl SmtpServer {
         Self { port: gate.port, received, sessions, rules, gate }
     }
 
-    /// The URL of a plain SMTP connection to the server.
+    /// The URL of a plain SMTP connection to the server, through the gate.
     pub fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// The URL of the server itself, bypassing the gate.
+    pub fn direct_url(&self) -> String {
+        format!("smtp://{}", self.gate.backend)
     }
 
     /// Every message received so far.
@@ -242,6 +247,8 @@ impl Drop for Gate {
 async fn relay(client: TcpStream, backend: SocketAddr, state: Arc<GateState>) {
     let epoch = state.epoch.load(Ordering::SeqCst);
     let Ok(server) = TcpStream::connect(backend).await else { return };
+    // Relay each SMTP line at once: Nagle plus delayed ACKs would add ~40 ms per exchange.
+    let _ = (client.set_nodelay(true), server.set_nodelay(true));
     let (mut client_read, mut client_write) = client.into_split();
     let (mut server_read, mut server_write) = server.into_split();
     let down = tokio::spawn(async move { tokio::io::copy(&mut server_read, &mut client_write).await });
