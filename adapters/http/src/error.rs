@@ -34,6 +34,9 @@ pub enum ApiError {
     /// No such resource (for this merchant).
     #[oai(status = 404)]
     NotFound(Json<ErrorBody>),
+    /// The resource is in a state that does not allow the operation.
+    #[oai(status = 409)]
+    Conflict(Json<ErrorBody>),
     /// The body is larger than the limit.
     #[oai(status = 413)]
     PayloadTooLarge(Json<ErrorBody>),
@@ -43,6 +46,9 @@ pub enum ApiError {
     /// Well-formed, but a value breaks a rule; the message names it.
     #[oai(status = 422)]
     Unprocessable(Json<ErrorBody>),
+    /// Too soon: a rate limit applies; retry later.
+    #[oai(status = 429)]
+    TooManyRequests(Json<ErrorBody>),
     /// A failure on our side; details are in the server's log.
     #[oai(status = 500)]
     Internal(Json<ErrorBody>),
@@ -74,6 +80,16 @@ impl ApiError {
     /// 404 with a code.
     pub fn not_found(code: &str, message: impl Into<String>) -> Self {
         Self::NotFound(body(code, message))
+    }
+
+    /// 409 with a code.
+    pub fn conflict(code: &str, message: impl Into<String>) -> Self {
+        Self::Conflict(body(code, message))
+    }
+
+    /// 429 with a code.
+    pub fn too_many_requests(code: &str, message: impl Into<String>) -> Self {
+        Self::TooManyRequests(body(code, message))
     }
 
     /// 413 with a code.

@@ -10,7 +10,11 @@ mod auth;
 mod customers;
 mod dto;
 pub mod error;
+mod idempotency;
+mod invitation_dto;
+mod invitations;
 mod payload;
+pub mod portal;
 mod settings;
 mod templates;
 
@@ -20,18 +24,23 @@ use poem::middleware::{CatchPanic, Tracing};
 use poem::web::Json as PoemJson;
 use poem::{Endpoint, EndpointExt, IntoResponse, Response, Route, get, handler};
 use poem_openapi::OpenApiService;
-use portico_app::HealthCheck;
 use portico_app::use_cases::authenticate_staff::AuthenticateStaff;
 use portico_app::use_cases::edit_templates::EditTemplates;
+use portico_app::use_cases::follow_up_invitations::FollowUpInvitations;
 use portico_app::use_cases::get_customer::GetCustomer;
 use portico_app::use_cases::import_customers::ImportCustomers;
 use portico_app::use_cases::import_invoices::ImportInvoices;
 use portico_app::use_cases::list_customers::ListCustomers;
 use portico_app::use_cases::manage_settings::ManageSettings;
+use portico_app::use_cases::preview_invitations::PreviewInvitations;
+use portico_app::use_cases::start_invitation_batch::StartInvitationBatch;
+use portico_app::use_cases::track_invitations::TrackInvitations;
 use portico_app::use_cases::upsert_customer::UpsertCustomer;
+use portico_app::{Clock, HealthCheck, IdempotencyRepository};
 
 pub use auth::StaffAuth;
 pub use customers::CustomersApi;
+pub use invitations::InvitationsApi;
 pub use payload::{BodyLimit, CSV_LIMIT, JSON_LIMIT};
 pub use settings::SettingsApi;
 pub use templates::TemplatesApi;
@@ -54,6 +63,18 @@ pub struct ApiServices {
     pub settings: ManageSettings,
     /// Email templates.
     pub templates: EditTemplates,
+    /// Starting bulk invitations.
+    pub start_batch: StartInvitationBatch,
+    /// Previewing a send.
+    pub preview: PreviewInvitations,
+    /// Invitations and batches, read.
+    pub track: TrackInvitations,
+    /// Resend, revoke, resend all expired.
+    pub follow_up: FollowUpInvitations,
+    /// Idempotency keys of the API's POSTs.
+    pub idempotency: Arc<dyn IdempotencyRepository>,
+    /// Time.
+    pub clock: Arc<dyn Clock>,
     /// The health check behind `/healthz`.
     pub health: Arc<dyn HealthCheck>,
 }
@@ -69,9 +90,10 @@ impl std::fmt::Debug for ApiServices {
 pub fn api_service(
     services: &Arc<ApiServices>,
     public_url: &str,
-) -> OpenApiService<(CustomersApi, TemplatesApi, SettingsApi), ()> {
+) -> OpenApiService<(CustomersApi, InvitationsApi, TemplatesApi, SettingsApi), ()> {
     let apis = (
         CustomersApi { services: services.clone() },
+        InvitationsApi { services: services.clone() },
         TemplatesApi { services: services.clone() },
         SettingsApi { services: services.clone() },
     );
@@ -79,17 +101,29 @@ pub fn api_service(
         .server(format!("{}/api/v1", public_url.trim_end_matches('/')))
 }
 
-/// Every route of the server: the API, its documents and the health check.
-pub fn routes(services: ApiServices, public_url: &str) -> impl Endpoint<Output = Response> + use<> {
+/// Every route of the server: the API, its documents, the portal pages and
+/// the health check.
+pub fn routes(
+    services: ApiServices,
+    portal: portal::PortalServices,
+    public_url: &str,
+) -> impl Endpoint<Output = Response> + use<> {
     let services = Arc::new(services);
     let api = api_service(&services, public_url);
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
     Route::new()
         .at("/healthz", get(healthz))
-        .nest("/api/v1", api)
+        .nest(
+            "/api/v1",
+            api.with(idempotency::Idempotent {
+                repository: Arc::clone(&services.idempotency),
+                clock: Arc::clone(&services.clock),
+            }),
+        )
         .at("/api/openapi.json", spec)
         .nest("/api/docs", docs)
+        .nest("/portal", portal::routes(portal))
         .data(services)
         .with(BodyLimit)
         .with(CatchPanic::new())

@@ -10,8 +10,9 @@ use sea_orm_migration::MigratorTrait;
 
 use crate::migration::Migrator;
 use crate::repo::{
-    SeaOrmBatchRepository, SeaOrmCustomerRepository, SeaOrmInvitationRepository, SeaOrmLoginRepository,
-    SeaOrmMerchantRepository, SeaOrmOutboxRepository, SeaOrmStaffRepository, SeaOrmTemplateStore,
+    SeaOrmAcceptanceRepository, SeaOrmBatchRepository, SeaOrmCustomerRepository, SeaOrmIdempotencyRepository,
+    SeaOrmInvitationRepository, SeaOrmLoginRepository, SeaOrmMerchantRepository, SeaOrmOutboxRepository,
+    SeaOrmStaffRepository, SeaOrmTemplateStore,
 };
 
 /// Why the database could not be opened or migrated.
@@ -78,7 +79,14 @@ pub async fn connect(url: &str) -> Result<Database, StorageError> {
                     .busy_timeout(Duration::from_secs(5))
             });
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        options.max_connections(16).acquire_timeout(Duration::from_secs(10));
+        options
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            // Bulk paths look rows up with `col IN (<500 values>)`. After five runs
+            // PostgreSQL would cache a generic plan that filters those lists
+            // row by row (measured: 85 ms instead of 3 ms per chunk); a plan
+            // per execution keeps the index lookups.
+            .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
     } else {
         return Err(StorageError::Scheme(url.chars().take_while(|c| *c != ':').collect()));
     }
@@ -166,5 +174,17 @@ impl Database {
     #[must_use]
     pub fn staff(&self) -> Arc<SeaOrmStaffRepository> {
         Arc::new(SeaOrmStaffRepository::new(self.conn.clone()))
+    }
+
+    /// Acceptances (invitation and login together).
+    #[must_use]
+    pub fn acceptance(&self) -> Arc<SeaOrmAcceptanceRepository> {
+        Arc::new(SeaOrmAcceptanceRepository::new(self.conn.clone()))
+    }
+
+    /// Idempotency keys.
+    #[must_use]
+    pub fn idempotency(&self) -> Arc<SeaOrmIdempotencyRepository> {
+        Arc::new(SeaOrmIdempotencyRepository::new(self.conn.clone()))
     }
 }

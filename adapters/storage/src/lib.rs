@@ -19,6 +19,7 @@ mod sql;
 pub use database::{Database, StorageError, connect, default_sqlite_url, migrate};
 pub use migration::DEFAULT_MERCHANT_ID;
 pub use repo::{
-    ApiKey, SeaOrmBatchRepository, SeaOrmCustomerRepository, SeaOrmInvitationRepository, SeaOrmLoginRepository,
-    SeaOrmMerchantRepository, SeaOrmOutboxRepository, SeaOrmStaffRepository, SeaOrmTemplateStore, StaffUser,
+    ApiKey, SeaOrmAcceptanceRepository, SeaOrmBatchRepository, SeaOrmCustomerRepository, SeaOrmIdempotencyRepository,
+    SeaOrmInvitationRepository, SeaOrmLoginRepository, SeaOrmMerchantRepository, SeaOrmOutboxRepository,
+    SeaOrmStaffRepository, SeaOrmTemplateStore, StaffUser,
 };

@@ -26,7 +26,8 @@ async fn a_preview_counts_everyone_lists_the_first_rows_and_writes_nothing() {
             .collect())
     });
     // No insert expectation: writing would fail the test.
-    let preview = PreviewInvitations { invitations: Arc::new(invitations), logins: Arc::new(MockLoginRepository::new()) };
+    let preview =
+        PreviewInvitations { invitations: Arc::new(invitations), logins: Arc::new(MockLoginRepository::new()) };
 
     let result = preview.execute(MERCHANT, &Selection::All, &InvitePlan::default(), 25).await.unwrap();
 

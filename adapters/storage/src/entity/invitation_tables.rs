@@ -24,6 +24,7 @@ pub(crate) mod invitations {
         pub created_at: DateTimeUtc,
         pub last_sent_at: DateTimeUtc,
         pub send_count: i32,
+        pub batch_id: Option<Uuid>,
     }
     impl ActiveModelBehavior for ActiveModel {}
 }

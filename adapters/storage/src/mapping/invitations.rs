@@ -46,6 +46,7 @@ pub(crate) fn invitation_to_model(inv: &Invitation) -> invitations::Model {
         created_at: inv.created_at(),
         last_sent_at: inv.last_sent_at(),
         send_count: i32::try_from(inv.send_count()).unwrap_or(i32::MAX),
+        batch_id: None,
     }
 }
 

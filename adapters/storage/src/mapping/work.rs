@@ -164,6 +164,7 @@ pub(crate) fn batch_from_model(m: &invitation_batches::Model) -> Result<Batch, R
             invited: count(T, "invited", m.invited)?,
             skipped,
             failed: count(T, "failed", m.failed)?,
+            emails_sent: 0,
         },
         cursor: m.cursor.map(ContactId::from_uuid),
         error: m.error.clone(),

@@ -5,6 +5,8 @@ mod dialect;
 mod m20261123_000001_directory;
 mod m20261123_000002_invitations;
 mod m20261123_000003_default_merchant;
+mod m20261123_000004_idempotency;
+mod m20261123_000005_invitation_batch;
 
 pub use m20261123_000003_default_merchant::DEFAULT_MERCHANT_ID;
 
@@ -22,6 +24,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_directory::Migration),
             Box::new(m20261123_000002_invitations::Migration),
             Box::new(m20261123_000003_default_merchant::Migration),
+            Box::new(m20261123_000004_idempotency::Migration),
+            Box::new(m20261123_000005_invitation_batch::Migration),
         ]
     }
 }

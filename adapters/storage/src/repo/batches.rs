@@ -74,7 +74,19 @@ impl BatchRepository for SeaOrmBatchRepository {
             .one(&self.db)
             .await
             .repo()?;
-        row.as_ref().map(batch_from_model).transpose()
+        let Some(mut batch) = row.as_ref().map(batch_from_model).transpose()? else { return Ok(None) };
+        // Invitations of the batch whose email has left (a resend counts once).
+        let backend = self.db.get_database_backend();
+        let sent = "SELECT COUNT(DISTINCT i.id) AS n FROM invitations i JOIN outbox o ON o.invitation_id = i.id \
+                    WHERE i.batch_id = ? AND i.merchant_id = ? AND o.status = 'sent'";
+        let values: Vec<Value> = vec![id.as_uuid().into(), merchant.as_uuid().into()];
+        let row = self.db.query_one_raw(sql::stmt(backend, sent, values)).await.repo()?;
+        let n: i64 = match row {
+            Some(row) => row.try_get("", "n").repo()?,
+            None => 0,
+        };
+        batch.progress.emails_sent = u64::try_from(n).unwrap_or(0);
+        Ok(Some(batch))
     }
 
     async fn claim(&self, now: DateTime<Utc>, lease_until: DateTime<Utc>) -> Result<Option<Batch>, RepositoryError> {
@@ -116,7 +128,8 @@ impl BatchRepository for SeaOrmBatchRepository {
             u64_value(chunk.writes.len() + chunk.skipped.len()),
             u64_value(chunk.writes.len()),
             chunk.cursor.map(|c| c.as_uuid()).into(),
-            lease_until.into(),
+            // A completed batch holds no lease.
+            (!chunk.done).then_some(lease_until).into(),
         ];
         for reason in SkipReason::ALL {
             let n = chunk.skipped.iter().filter(|(_, r)| *r == reason).count();
@@ -127,7 +140,7 @@ impl BatchRepository for SeaOrmBatchRepository {
             }
         }
         if chunk.done {
-            sets.push("state = 'completed', lease_id = NULL, lease_until = NULL".to_owned());
+            sets.push("state = 'completed', lease_id = NULL".to_owned());
         }
         let text = format!(
             "UPDATE invitation_batches SET {} WHERE id = ? AND merchant_id = ? AND lease_id = ? AND state = 'running'",
@@ -139,7 +152,7 @@ impl BatchRepository for SeaOrmBatchRepository {
             txn.rollback().await.repo()?;
             return Err(RepositoryError::LeaseLost);
         }
-        insert_writes(&txn, batch.merchant_id, &chunk.writes).await?;
+        insert_writes(&txn, batch.merchant_id, &chunk.writes, Some(batch.id)).await?;
         txn.commit().await.repo()
     }
 

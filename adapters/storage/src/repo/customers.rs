@@ -11,12 +11,12 @@ use portico_app::{
 use portico_domain::{CustomerId, MerchantId};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, TransactionTrait,
 };
 use uuid::Uuid;
 
-use super::ROWS_PER_STATEMENT;
+use super::{ROWS_PER_STATEMENT, statements};
 use crate::entity::{contacts, customers, documents};
 use crate::error::DbResultExt;
 use crate::mapping::{
@@ -58,7 +58,10 @@ async fn customers_by_erp(
 /// Upserts rows into contacts in multi-row statements.
 async fn write_contacts(txn: &DatabaseTransaction, rows: Vec<contacts::Model>) -> Result<(), RepositoryError> {
     use contacts::Column as C;
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+    let size = |c: &contacts::Model| {
+        160 + c.natural_key.len() + c.first_name.len() + c.last_name.len() + c.email.as_ref().map_or(0, String::len)
+    };
+    for chunk in statements(txn.get_database_backend(), &rows, size) {
         contacts::Entity::insert_many(chunk.iter().cloned().map(IntoActiveModel::into_active_model))
             .on_conflict(
                 OnConflict::columns([C::CustomerId, C::NaturalKey])
@@ -134,7 +137,10 @@ impl CustomerRepository for SeaOrmCustomerRepository {
 
         use customers::Column as C;
         let customer_rows: Vec<customers::Model> = customer_writes.into_values().collect();
-        for chunk in customer_rows.chunks(ROWS_PER_STATEMENT) {
+        let size = |c: &customers::Model| {
+            140 + c.erp_id.len() + c.name.len() + c.customer_number.as_ref().map_or(0, String::len)
+        };
+        for chunk in statements(txn.get_database_backend(), &customer_rows, size) {
             customers::Entity::insert_many(chunk.iter().cloned().map(IntoActiveModel::into_active_model))
                 .on_conflict(
                     OnConflict::columns([C::MerchantId, C::ErpId])
@@ -197,7 +203,7 @@ impl CustomerRepository for SeaOrmCustomerRepository {
         }
         use documents::Column as D;
         let rows: Vec<documents::Model> = writes.into_values().collect();
-        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        for chunk in statements(txn.get_database_backend(), &rows, |d| 180 + d.number.len()) {
             documents::Entity::insert_many(chunk.iter().cloned().map(IntoActiveModel::into_active_model))
                 .on_conflict(
                     OnConflict::columns([D::MerchantId, D::Kind, D::Number])

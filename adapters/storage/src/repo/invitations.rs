@@ -9,15 +9,17 @@ use portico_app::{
     CandidateRecord, InvitationRepository, InvitationSummary, InvitationWrite, Page, PageRequest, RepositoryError,
     Selection,
 };
-use portico_domain::{ContactId, Invitation, InvitationEvent, InvitationId, InvitationStatus, MerchantId, TokenHash};
+use portico_domain::{
+    BatchId, ContactId, Invitation, InvitationEvent, InvitationId, InvitationStatus, MerchantId, TokenHash,
+};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
 
-use super::ROWS_PER_STATEMENT;
+use super::statements;
 use crate::entity::{invitation_events, invitation_tokens, invitations, outbox};
 use crate::error::DbResultExt;
 use crate::mapping::{
@@ -62,12 +64,22 @@ pub(crate) async fn insert_writes<C: ConnectionTrait>(
     txn: &C,
     merchant: MerchantId,
     writes: &[InvitationWrite],
+    batch: Option<BatchId>,
 ) -> Result<(), RepositoryError> {
     for w in writes {
         check_scope(merchant, w)?;
     }
-    for chunk in writes.chunks(ROWS_PER_STATEMENT) {
-        let rows = chunk.iter().map(|w| invitation_to_model(&w.invitation).into_active_model());
+    // Each of the four statements of a slice stays within the budget.
+    let size = |w: &InvitationWrite| {
+        let email = w.email.as_ref().map_or(0, |e| 200 + e.subject.len() + e.html.len() + e.text.len());
+        email.max(360 + w.invitation.recipient().as_str().len())
+    };
+    for chunk in statements(txn.get_database_backend(), writes, size) {
+        let rows = chunk.iter().map(|w| {
+            let mut row = invitation_to_model(&w.invitation);
+            row.batch_id = batch.map(|b| b.as_uuid());
+            row.into_active_model()
+        });
         invitations::Entity::insert_many(rows).exec_without_returning(txn).await.repo()?;
         let tokens: Vec<_> = chunk.iter().flat_map(|w| token_rows(&w.invitation)).collect();
         if !tokens.is_empty() {
@@ -125,6 +137,55 @@ fn status_filter(
     }
 }
 
+/// Every column but the batch, which only the first insert sets.
+fn without_batch(mut row: invitations::ActiveModel) -> invitations::ActiveModel {
+    row.batch_id = sea_orm::ActiveValue::NotSet;
+    row
+}
+
+/// Saves a changed invitation with its new tokens, event and email on `txn`;
+/// with `only_if_open`, only while the stored invitation is still open.
+pub(crate) async fn update_write<C: ConnectionTrait>(
+    txn: &C,
+    merchant: MerchantId,
+    write: &InvitationWrite,
+    only_if_open: bool,
+) -> Result<(), RepositoryError> {
+    check_scope(merchant, write)?;
+    let model = invitation_to_model(&write.invitation);
+    let mut query = invitations::Entity::update_many()
+        // A model converts to "unchanged" values: mark every column set.
+        .set(without_batch(model.into_active_model().reset_all()))
+        .filter(invitations::Column::Id.eq(write.invitation.id().as_uuid()))
+        .filter(invitations::Column::MerchantId.eq(merchant.as_uuid()));
+    if only_if_open {
+        // Optimistic check: the stored invitation must still be open, so a
+        // concurrent revoke or a second acceptance loses cleanly.
+        query = query.filter(invitations::Column::State.eq("open"));
+    }
+    let updated = query.exec(txn).await.repo()?;
+    if updated.rows_affected == 0 {
+        return Err(RepositoryError::Conflict { constraint: "invitations_exist_for_merchant".to_owned() });
+    }
+    let tokens = token_rows(&write.invitation).into_iter().map(IntoActiveModel::into_active_model);
+    invitation_tokens::Entity::insert_many(tokens)
+        .on_conflict(OnConflict::column(invitation_tokens::Column::TokenHash).do_nothing().to_owned())
+        .exec_without_returning(txn)
+        .await
+        .repo()?;
+    invitation_events::Entity::insert(event_to_active(merchant, &write.event))
+        .exec_without_returning(txn)
+        .await
+        .repo()?;
+    if let Some(email) = &write.email {
+        outbox::Entity::insert(outbox_to_model(email, Some(write.event.at)).into_active_model())
+            .exec_without_returning(txn)
+            .await
+            .repo()?;
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl InvitationRepository for SeaOrmInvitationRepository {
     async fn candidates(
@@ -142,40 +203,13 @@ impl InvitationRepository for SeaOrmInvitationRepository {
             return Ok(());
         }
         let txn = self.db.begin().await.repo()?;
-        insert_writes(&txn, merchant, writes).await?;
+        insert_writes(&txn, merchant, writes, None).await?;
         txn.commit().await.repo()
     }
 
     async fn update(&self, merchant: MerchantId, write: &InvitationWrite) -> Result<(), RepositoryError> {
-        check_scope(merchant, write)?;
         let txn = self.db.begin().await.repo()?;
-        let model = invitation_to_model(&write.invitation);
-        let updated = invitations::Entity::update_many()
-            .set(model.into_active_model())
-            .filter(invitations::Column::Id.eq(write.invitation.id().as_uuid()))
-            .filter(invitations::Column::MerchantId.eq(merchant.as_uuid()))
-            .exec(&txn)
-            .await
-            .repo()?;
-        if updated.rows_affected == 0 {
-            return Err(RepositoryError::Conflict { constraint: "invitations_exist_for_merchant".to_owned() });
-        }
-        let tokens = token_rows(&write.invitation).into_iter().map(IntoActiveModel::into_active_model);
-        invitation_tokens::Entity::insert_many(tokens)
-            .on_conflict(OnConflict::column(invitation_tokens::Column::TokenHash).do_nothing().to_owned())
-            .exec_without_returning(&txn)
-            .await
-            .repo()?;
-        invitation_events::Entity::insert(event_to_active(merchant, &write.event))
-            .exec_without_returning(&txn)
-            .await
-            .repo()?;
-        if let Some(email) = &write.email {
-            outbox::Entity::insert(outbox_to_model(email, Some(write.event.at)).into_active_model())
-                .exec_without_returning(&txn)
-                .await
-                .repo()?;
-        }
+        update_write(&txn, merchant, write, false).await?;
         txn.commit().await.repo()
     }
 

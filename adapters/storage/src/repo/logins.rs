@@ -7,8 +7,8 @@ use portico_app::{LoginRepository, RepositoryError};
 use portico_domain::{Login, MerchantId, Username};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
 };
 
 use super::ROWS_PER_STATEMENT;
@@ -85,38 +85,42 @@ impl LoginRepository for SeaOrmLoginRepository {
     }
 
     async fn save(&self, login: &Login) -> Result<(), RepositoryError> {
-        use logins::Column as C;
         let txn = self.db.begin().await.repo()?;
-        logins::Entity::insert(login_to_model(login).into_active_model())
-            .on_conflict(
-                OnConflict::column(C::Id)
-                    .update_columns([C::Username, C::PasswordHash, C::MustChangePassword])
-                    .to_owned(),
-            )
-            .exec_without_returning(&txn)
-            .await
-            .repo()?;
-        login_customers::Entity::delete_many()
-            .filter(login_customers::Column::LoginId.eq(login.id.as_uuid()))
-            .exec(&txn)
-            .await
-            .repo()?;
-        let links: Vec<_> = login
-            .customers
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                login_customers::Model {
-                    login_id: login.id.as_uuid(),
-                    customer_id: c.as_uuid(),
-                    position: i32::try_from(i).unwrap_or(i32::MAX),
-                }
-                .into_active_model()
-            })
-            .collect();
-        if !links.is_empty() {
-            login_customers::Entity::insert_many(links).exec_without_returning(&txn).await.repo()?;
-        }
+        save_login(&txn, login).await?;
         txn.commit().await.repo()
     }
+}
+
+/// Creates or updates a login and replaces its customer links, on `txn`.
+pub(crate) async fn save_login<Conn: ConnectionTrait>(txn: &Conn, login: &Login) -> Result<(), RepositoryError> {
+    use logins::Column as C;
+    logins::Entity::insert(login_to_model(login).into_active_model())
+        .on_conflict(
+            OnConflict::column(C::Id).update_columns([C::Username, C::PasswordHash, C::MustChangePassword]).to_owned(),
+        )
+        .exec_without_returning(txn)
+        .await
+        .repo()?;
+    login_customers::Entity::delete_many()
+        .filter(login_customers::Column::LoginId.eq(login.id.as_uuid()))
+        .exec(txn)
+        .await
+        .repo()?;
+    let links: Vec<_> = login
+        .customers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            login_customers::Model {
+                login_id: login.id.as_uuid(),
+                customer_id: c.as_uuid(),
+                position: i32::try_from(i).unwrap_or(i32::MAX),
+            }
+            .into_active_model()
+        })
+        .collect();
+    if !links.is_empty() {
+        login_customers::Entity::insert_many(links).exec_without_returning(txn).await.repo()?;
+    }
+    Ok(())
 }

@@ -9,7 +9,7 @@ use portico_domain::OutboxMessageId;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, IntoActiveModel, Value};
 use uuid::Uuid;
 
-use super::ROWS_PER_STATEMENT;
+use super::statements;
 use crate::entity::outbox;
 use crate::error::DbResultExt;
 use crate::mapping::{FAILED, QUEUED, SENT, delivery_from_model, outbox_from_model, outbox_to_model};
@@ -26,6 +26,15 @@ impl SeaOrmOutboxRepository {
         Self { db }
     }
 
+    /// The stored HTML and text parts of an email: both empty once it was sent.
+    ///
+    /// # Errors
+    /// On a storage failure.
+    pub async fn body(&self, id: OutboxMessageId) -> Result<Option<(String, String)>, RepositoryError> {
+        let row = outbox::Entity::find_by_id(id.as_uuid()).one(&self.db).await.repo()?;
+        Ok(row.map(|r| (r.html, r.text)))
+    }
+
     /// Runs a completion update; no row changed means the lease is not ours.
     async fn complete(&self, sql_text: &str, values: Vec<Value>) -> Result<(), RepositoryError> {
         let res = self.db.execute_raw(sql::stmt(self.db.get_database_backend(), sql_text, values)).await.repo()?;
@@ -36,7 +45,8 @@ impl SeaOrmOutboxRepository {
 #[async_trait]
 impl OutboxRepository for SeaOrmOutboxRepository {
     async fn enqueue(&self, emails: &[OutboxEmail]) -> Result<(), RepositoryError> {
-        for chunk in emails.chunks(ROWS_PER_STATEMENT) {
+        let size = |e: &OutboxEmail| 200 + e.subject.len() + e.html.len() + e.text.len();
+        for chunk in statements(self.db.get_database_backend(), emails, size) {
             let rows = chunk.iter().map(|e| outbox_to_model(e, None).into_active_model());
             outbox::Entity::insert_many(rows).exec_without_returning(&self.db).await.repo()?;
         }

@@ -184,6 +184,8 @@ pub struct BatchProgress {
     pub skipped: Vec<(SkipReason, u64)>,
     /// Contacts that failed unexpectedly.
     pub failed: u64,
+    /// Invitations of the batch whose email has been sent.
+    pub emails_sent: u64,
 }
 
 /// A bulk invitation batch.

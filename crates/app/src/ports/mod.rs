@@ -5,6 +5,7 @@
 
 mod acceptance;
 mod customers;
+mod idempotency;
 mod invitations;
 mod mail;
 mod merchants;
@@ -17,6 +18,7 @@ mod templates;
 
 pub use acceptance::*;
 pub use customers::*;
+pub use idempotency::*;
 pub use invitations::*;
 pub use mail::*;
 pub use merchants::*;

@@ -1,0 +1,373 @@
+//! The portal's invitation landing pages, under `/portal/invitations/{token}`.
+//!
+//! The GET only shows: mail scanners open every link, so nothing changes
+//! until the person presses a button, which POSTs with a CSRF token. Broken
+//! links (expired, replaced, used, revoked, unknown) each get a page that
+//! says which and offers the next step. Password attempts are rate-limited
+//! per link and per client.
+
+mod csrf;
+mod limiter;
+mod pages;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use poem::http::StatusCode;
+use poem::web::{Data, Form, Path};
+use poem::{Endpoint, EndpointExt, Request, Response, Route, get, handler, post};
+use portico_app::TokenSource;
+use portico_app::use_cases::follow_up_invitations::FollowUpInvitations;
+use portico_app::use_cases::respond_to_invitation::{
+    AcceptWith, CompletionForm, LinkProblem, OpenInvitation, RespondToInvitation, RespondToInvitationError,
+};
+use portico_domain::InvitationStatus;
+use serde::Deserialize;
+use serde_json::json;
+
+pub use limiter::AttemptLimiter;
+use pages::{Brand, Pages};
+
+/// The use cases behind the portal pages.
+pub struct PortalServices {
+    /// View, accept, decline.
+    pub respond: RespondToInvitation,
+    /// A fresh link for an expired one.
+    pub follow_up: FollowUpInvitations,
+    /// CSRF values.
+    pub tokens: Arc<dyn TokenSource>,
+    /// Mark cookies `Secure` (the portal is served over HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl std::fmt::Debug for PortalServices {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PortalServices").field("secure_cookies", &self.secure_cookies).finish_non_exhaustive()
+    }
+}
+
+struct Portal {
+    services: PortalServices,
+    pages: Pages,
+    per_link: AttemptLimiter,
+    per_client: AttemptLimiter,
+}
+
+/// The portal's routes, to nest under `/portal`.
+pub fn routes(services: PortalServices) -> impl Endpoint<Output = Response> {
+    let portal = Arc::new(Portal {
+        services,
+        pages: Pages::new(),
+        per_link: AttemptLimiter::new(5, Duration::from_secs(15 * 60)),
+        per_client: AttemptLimiter::new(30, Duration::from_secs(15 * 60)),
+    });
+    Route::new()
+        .at("/invitations/:token", get(view))
+        .at("/invitations/:token/accept", post(accept))
+        .at("/invitations/:token/decline", post(decline))
+        .at("/invitations/:token/new-link", post(new_link))
+        .data(portal)
+        .map_to_response()
+}
+
+/// The fields of every portal form; which are present says which form it was.
+#[derive(Debug, Default, Deserialize)]
+struct PortalForm {
+    csrf: Option<String>,
+    password: Option<String>,
+    password_confirm: Option<String>,
+    existing_password: Option<String>,
+    username: Option<String>,
+    new_password: Option<String>,
+}
+
+fn base(token: &str) -> String {
+    // Only a hex token can be valid; anything else is dropped from the page.
+    let safe: String = token.chars().filter(char::is_ascii_hexdigit).take(64).collect();
+    format!("/portal/invitations/{safe}")
+}
+
+/// The request's CSRF value, and the `Set-Cookie` to send when it is new.
+fn csrf_for(portal: &Portal, request: &Request) -> (String, Option<String>) {
+    match csrf::from_cookie(request) {
+        Some(value) => (value, None),
+        None => {
+            let value = portal.services.tokens.token().expose();
+            let cookie = csrf::set_cookie(&value, portal.services.secure_cookies);
+            (value, Some(cookie))
+        }
+    }
+}
+
+fn with_cookie(mut response: Response, cookie: Option<String>) -> Response {
+    if let Some(cookie) = cookie.and_then(|c| c.parse().ok()) {
+        response.headers_mut().append(poem::http::header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+#[handler]
+async fn view(request: &Request, Path(token): Path<String>, portal: Data<&Arc<Portal>>) -> Response {
+    let (csrf, cookie) = csrf_for(&portal, request);
+    let response = match portal.services.respond.view(&token).await {
+        Ok(open) => invitation_page(&portal, &open, &token, &csrf, None, StatusCode::OK),
+        Err(e) => problem_page(&portal, e, &token, &csrf),
+    };
+    with_cookie(response, cookie)
+}
+
+#[handler]
+async fn accept(
+    request: &Request,
+    Path(token): Path<String>,
+    portal: Data<&Arc<Portal>>,
+    form: poem::Result<Form<PortalForm>>,
+) -> Response {
+    let form = form.map(|f| f.0).unwrap_or_default();
+    let (csrf, cookie) = csrf_for(&portal, request);
+    if !csrf::verify(csrf::from_cookie(request).as_deref(), form.csrf.as_deref()) {
+        return with_cookie(stale_form(&portal, &token, &csrf), cookie);
+    }
+    let with = match (form.existing_password, form.username, form.password, form.password_confirm, form.new_password) {
+        (Some(existing), _, _, _, _) => AcceptWith::ExistingLogin(existing),
+        (None, Some(username), Some(password), _, Some(new_password)) => {
+            AcceptWith::Credentials { username, password, new_password }
+        }
+        (None, None, Some(password), Some(confirm), _) if password != confirm => {
+            return with_cookie(
+                retry(&portal, &token, &csrf, "The two passwords differ.", StatusCode::UNPROCESSABLE_ENTITY).await,
+                cookie,
+            );
+        }
+        (None, None, Some(password), _, _) => AcceptWith::NewPassword(password),
+        _ => {
+            return with_cookie(
+                retry(&portal, &token, &csrf, "Fill in every field.", StatusCode::UNPROCESSABLE_ENTITY).await,
+                cookie,
+            );
+        }
+    };
+    if !matches!(with, AcceptWith::NewPassword(_)) {
+        let client = request.remote_addr().as_socket_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+        let link_ok = portal.per_link.allow(&format!("link:{}", base(&token)));
+        let client_ok = portal.per_client.allow(&format!("client:{client}"));
+        if !(link_ok && client_ok) {
+            let message = "Too many attempts. Wait a quarter of an hour and try again.";
+            return with_cookie(retry(&portal, &token, &csrf, message, StatusCode::TOO_MANY_REQUESTS).await, cookie);
+        }
+    }
+    let response = match portal.services.respond.accept(&token, with).await {
+        Ok(_) => {
+            let data = json!({
+                "title": "Welcome to the portal",
+                "message": "Your sign-in is ready. You can now see and pay your invoices online.",
+                "request_new_link": false,
+                "sign_in_url": "/portal/",
+                "base": base(&token),
+                "csrf": csrf,
+            });
+            message_page(&portal, &neutral(data), StatusCode::OK)
+        }
+        Err(RespondToInvitationError::WeakPassword(e)) => {
+            retry(&portal, &token, &csrf, &format!("{}.", capitalise(&e.to_string())), StatusCode::UNPROCESSABLE_ENTITY)
+                .await
+        }
+        Err(RespondToInvitationError::WrongCredentials) => {
+            retry(&portal, &token, &csrf, "The username or password is not right.", StatusCode::UNAUTHORIZED).await
+        }
+        Err(RespondToInvitationError::WrongForm) => {
+            retry(&portal, &token, &csrf, "This invitation changed meanwhile; here it is again.", StatusCode::CONFLICT)
+                .await
+        }
+        Err(e) => problem_page(&portal, e, &token, &csrf),
+    };
+    with_cookie(response, cookie)
+}
+
+#[handler]
+async fn decline(
+    request: &Request,
+    Path(token): Path<String>,
+    portal: Data<&Arc<Portal>>,
+    form: poem::Result<Form<PortalForm>>,
+) -> Response {
+    let form = form.map(|f| f.0).unwrap_or_default();
+    let (csrf, cookie) = csrf_for(&portal, request);
+    if !csrf::verify(csrf::from_cookie(request).as_deref(), form.csrf.as_deref()) {
+        return with_cookie(stale_form(&portal, &token, &csrf), cookie);
+    }
+    let response = match portal.services.respond.decline(&token).await {
+        Ok(_) => {
+            let data = json!({
+                "title": "Invitation declined",
+                "message": "You declined the invitation. Nothing more will happen; if you change your mind, ask for a new invitation.",
+                "request_new_link": false, "sign_in_url": null, "base": base(&token), "csrf": csrf,
+            });
+            message_page(&portal, &neutral(data), StatusCode::OK)
+        }
+        Err(e) => problem_page(&portal, e, &token, &csrf),
+    };
+    with_cookie(response, cookie)
+}
+
+#[handler]
+async fn new_link(
+    request: &Request,
+    Path(token): Path<String>,
+    portal: Data<&Arc<Portal>>,
+    form: poem::Result<Form<PortalForm>>,
+) -> Response {
+    let form = form.map(|f| f.0).unwrap_or_default();
+    let (csrf, cookie) = csrf_for(&portal, request);
+    if !csrf::verify(csrf::from_cookie(request).as_deref(), form.csrf.as_deref()) {
+        return with_cookie(stale_form(&portal, &token, &csrf), cookie);
+    }
+    let response = match portal.services.follow_up.request_new_link(&token).await {
+        // One answer for every link, so the page reveals nothing.
+        Ok(()) => {
+            let data = json!({
+                "title": "Check your inbox",
+                "message": "If this invitation can still be renewed, a new link is on its way to the email address on file. It may take a few minutes to arrive.",
+                "request_new_link": false, "sign_in_url": null, "base": base(&token), "csrf": csrf,
+            });
+            message_page(&portal, &neutral(data), StatusCode::OK)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "requesting a new invitation link failed");
+            unexpected_page(&portal)
+        }
+    };
+    with_cookie(response, cookie)
+}
+
+fn invitation_page(
+    portal: &Portal,
+    open: &OpenInvitation,
+    token: &str,
+    csrf: &str,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let brand = Brand::of(&open.merchant.settings.brand_name, &open.merchant.settings.brand_color);
+    let data = json!({
+        "title": "Your invitation",
+        "brand_name": brand.brand_name,
+        "brand_color": brand.brand_color,
+        "contact_name": open.contact_name,
+        "customer_name": open.customer_name,
+        "recipient": open.recipient,
+        "choose_password": open.form == CompletionForm::ChoosePassword,
+        "sign_in_to_link": open.form == CompletionForm::SignInToLink,
+        "credentials": open.form == CompletionForm::Credentials,
+        "expires_at": open.expires_at.format("%B %-d, %Y").to_string(),
+        "error": error,
+        "base": base(token),
+        "csrf": csrf,
+    });
+    portal.pages.render(status, "invitation", &data)
+}
+
+/// The invitation page again, with an error above the form.
+async fn retry(portal: &Portal, token: &str, csrf: &str, error: &str, status: StatusCode) -> Response {
+    match portal.services.respond.view(token).await {
+        Ok(open) => invitation_page(portal, &open, token, csrf, Some(error), status),
+        Err(e) => problem_page(portal, e, token, csrf),
+    }
+}
+
+fn problem_page(portal: &Portal, error: RespondToInvitationError, token: &str, csrf: &str) -> Response {
+    let (status, title, message, renew) = match error {
+        RespondToInvitationError::Link(LinkProblem::Invalid) => (
+            StatusCode::NOT_FOUND,
+            "This link does not work",
+            "Check that you opened the whole link from your invitation email. If it still does not work, ask the sender for a new invitation.",
+            false,
+        ),
+        RespondToInvitationError::Link(LinkProblem::Expired) => (
+            StatusCode::GONE,
+            "This invitation link has expired",
+            "Invitation links work for a limited time. You can ask for a new one below.",
+            true,
+        ),
+        RespondToInvitationError::Link(LinkProblem::Replaced) => (
+            StatusCode::GONE,
+            "A newer invitation replaced this one",
+            "A more recent invitation email was sent; its link is the one that works. Can't find it? Ask for a new link below.",
+            true,
+        ),
+        RespondToInvitationError::Link(LinkProblem::Used(InvitationStatus::Declined)) => (
+            StatusCode::GONE,
+            "This invitation was declined",
+            "The invitation was declined, so this link no longer works. If you changed your mind, ask the sender to invite you again.",
+            false,
+        ),
+        RespondToInvitationError::Link(LinkProblem::Used(_)) => (
+            StatusCode::GONE,
+            "This invitation was already accepted",
+            "The invitation was accepted and this link has been used. Sign in to the portal with your email and password.",
+            false,
+        ),
+        RespondToInvitationError::Link(LinkProblem::Revoked) => (
+            StatusCode::GONE,
+            "This invitation was withdrawn",
+            "The sender withdrew this invitation. Contact them if you think this is a mistake.",
+            false,
+        ),
+        RespondToInvitationError::PortalDisabled => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The portal is not available",
+            "The customer portal is switched off for now. Please try again later.",
+            false,
+        ),
+        RespondToInvitationError::WeakPassword(_)
+        | RespondToInvitationError::WrongCredentials
+        | RespondToInvitationError::WrongForm => {
+            (StatusCode::CONFLICT, "Please start again", "Open the link from your invitation email again.", false)
+        }
+        RespondToInvitationError::Unexpected(e) => {
+            tracing::error!(error = %e, "an invitation page failed");
+            return unexpected_page(portal);
+        }
+    };
+    let used = status == StatusCode::GONE && title.contains("accepted");
+    let data = json!({
+        "title": title, "message": message, "request_new_link": renew,
+        "sign_in_url": if used { Some("/portal/") } else { None },
+        "base": base(token), "csrf": csrf,
+    });
+    message_page(portal, &neutral(data), status)
+}
+
+fn stale_form(portal: &Portal, token: &str, csrf: &str) -> Response {
+    let data = json!({
+        "title": "This form has expired",
+        "message": "For your security the page must be loaded again before it can be sent. Open the link from your email again.",
+        "request_new_link": false, "sign_in_url": null, "base": base(token), "csrf": csrf,
+    });
+    message_page(portal, &neutral(data), StatusCode::FORBIDDEN)
+}
+
+fn unexpected_page(portal: &Portal) -> Response {
+    let data = json!({
+        "title": "Something went wrong",
+        "message": "Something went wrong on our side. Please try again in a few minutes.",
+        "request_new_link": false, "sign_in_url": null, "base": "", "csrf": "",
+    });
+    message_page(portal, &neutral(data), StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+fn neutral(mut data: serde_json::Value) -> serde_json::Value {
+    let brand = Brand::neutral();
+    data["brand_name"] = json!(brand.brand_name);
+    data["brand_color"] = json!(brand.brand_color);
+    data
+}
+
+fn message_page(portal: &Portal, data: &serde_json::Value, status: StatusCode) -> Response {
+    portal.pages.render(status, "message", data)
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}

@@ -1,0 +1,46 @@
+//! [`AcceptanceRepository`] on sea-orm: the accepted invitation, its event
+//! and the login it creates or links, in one transaction.
+
+use async_trait::async_trait;
+use portico_app::{AcceptanceRepository, InvitationWrite, RepositoryError};
+use portico_domain::{Login, MerchantId};
+use sea_orm::{DatabaseConnection, TransactionTrait};
+
+use super::invitations::update_write;
+use super::logins::save_login;
+use crate::error::DbResultExt;
+
+/// Acceptances.
+#[derive(Clone, Debug)]
+pub struct SeaOrmAcceptanceRepository {
+    db: DatabaseConnection,
+}
+
+impl SeaOrmAcceptanceRepository {
+    pub(crate) const fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+/// A login for another merchant than the invitation's.
+#[derive(Debug, thiserror::Error)]
+#[error("a login of merchant {0} cannot accept an invitation of merchant {1}")]
+struct LoginOfAnotherMerchant(MerchantId, MerchantId);
+
+#[async_trait]
+impl AcceptanceRepository for SeaOrmAcceptanceRepository {
+    async fn accept(
+        &self,
+        merchant: MerchantId,
+        write: &InvitationWrite,
+        login: &Login,
+    ) -> Result<(), RepositoryError> {
+        if login.merchant_id != merchant {
+            return Err(RepositoryError::unexpected(LoginOfAnotherMerchant(login.merchant_id, merchant)));
+        }
+        let txn = self.db.begin().await.repo()?;
+        update_write(&txn, merchant, write, true).await?;
+        save_login(&txn, login).await?;
+        txn.commit().await.repo()
+    }
+}
