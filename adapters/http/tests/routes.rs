@@ -5,18 +5,26 @@ use std::sync::Arc;
 use poem::test::TestClient;
 use portico_app::use_cases::authenticate_staff::AuthenticateStaff;
 use portico_app::use_cases::edit_templates::EditTemplates;
+use portico_app::use_cases::follow_up_invitations::FollowUpInvitations;
 use portico_app::use_cases::get_customer::GetCustomer;
 use portico_app::use_cases::import_customers::ImportCustomers;
 use portico_app::use_cases::import_invoices::ImportInvoices;
 use portico_app::use_cases::list_customers::ListCustomers;
 use portico_app::use_cases::manage_settings::ManageSettings;
+use portico_app::use_cases::preview_invitations::PreviewInvitations;
+use portico_app::use_cases::respond_to_invitation::RespondToInvitation;
+use portico_app::use_cases::start_invitation_batch::StartInvitationBatch;
+use portico_app::use_cases::track_invitations::TrackInvitations;
 use portico_app::use_cases::upsert_customer::UpsertCustomer;
 use portico_app::{
-    MockApiKeyRepository, MockClock, MockCustomerRepository, MockHealthCheck, MockMerchantRepository,
-    MockTemplateEditor, MockTemplateStore, RepositoryError, StaffPrincipal,
+    MockAcceptanceRepository, MockApiKeyRepository, MockBatchRepository, MockClock, MockCustomerRepository,
+    MockHealthCheck, MockIdempotencyRepository, MockInvitationRepository, MockLoginRepository, MockMerchantRepository,
+    MockPasswordHasher, MockTemplateEditor, MockTemplateRenderer, MockTemplateStore, MockTokenSource, RepositoryError,
+    StaffPrincipal,
 };
-use portico_domain::{MerchantId, Role, StaffUserId};
+use portico_domain::{MerchantId, ResendPolicy, Role, StaffUserId};
 use portico_http::ApiServices;
+use portico_http::portal::PortalServices;
 use uuid::Uuid;
 
 const KEY: &str = "ptk_1111111111111111111111111111111111111111111111111111111111111111";
@@ -37,20 +45,64 @@ fn services(customers: MockCustomerRepository, healthy: bool) -> ApiServices {
     let customers: Arc<MockCustomerRepository> = Arc::new(customers);
     let clock = Arc::new(clock);
     let merchants = Arc::new(MockMerchantRepository::new());
+    let invitations = Arc::new(MockInvitationRepository::new());
+    let batches = Arc::new(MockBatchRepository::new());
+    let tokens = Arc::new(MockTokenSource::new());
     ApiServices {
         authenticate: AuthenticateStaff { keys: Arc::new(keys) },
         import_customers: ImportCustomers { customers: customers.clone(), clock: clock.clone() },
         import_invoices: ImportInvoices { customers: customers.clone(), clock: clock.clone() },
         list_customers: ListCustomers { customers: customers.clone(), clock: clock.clone() },
         get_customer: GetCustomer { customers: customers.clone() },
-        upsert_customer: UpsertCustomer { customers, clock },
+        upsert_customer: UpsertCustomer { customers: customers.clone(), clock: clock.clone() },
         settings: ManageSettings { merchants: merchants.clone() },
         templates: EditTemplates {
             store: Arc::new(MockTemplateStore::new()),
             editor: Arc::new(MockTemplateEditor::new()),
-            merchants,
+            merchants: merchants.clone(),
         },
+        start_batch: StartInvitationBatch {
+            merchants: merchants.clone(),
+            batches: batches.clone(),
+            clock: clock.clone(),
+            tokens: tokens.clone(),
+        },
+        preview: PreviewInvitations { invitations: invitations.clone(), logins: Arc::new(MockLoginRepository::new()) },
+        track: TrackInvitations { invitations: invitations.clone(), batches, clock: clock.clone() },
+        follow_up: FollowUpInvitations {
+            merchants,
+            invitations,
+            customers,
+            renderer: Arc::new(MockTemplateRenderer::new()),
+            hasher: Arc::new(MockPasswordHasher::new()),
+            clock: clock.clone(),
+            tokens,
+            policy: ResendPolicy::default(),
+            public_url: "http://localhost".into(),
+        },
+        idempotency: Arc::new(MockIdempotencyRepository::new()),
+        clock,
         health: Arc::new(health),
+    }
+}
+
+/// The portal's use cases on mocks (none of these tests reaches them).
+fn portal() -> PortalServices {
+    let services = services(MockCustomerRepository::new(), true);
+    PortalServices {
+        respond: RespondToInvitation {
+            merchants: Arc::new(MockMerchantRepository::new()),
+            invitations: Arc::new(MockInvitationRepository::new()),
+            customers: Arc::new(MockCustomerRepository::new()),
+            logins: Arc::new(MockLoginRepository::new()),
+            acceptance: Arc::new(MockAcceptanceRepository::new()),
+            hasher: Arc::new(MockPasswordHasher::new()),
+            clock: services.clock.clone(),
+            tokens: Arc::new(MockTokenSource::new()),
+        },
+        follow_up: services.follow_up,
+        tokens: Arc::new(MockTokenSource::new()),
+        secure_cookies: false,
     }
 }
 
@@ -58,7 +110,7 @@ fn services(customers: MockCustomerRepository, healthy: bool) -> ApiServices {
 async fn a_storage_failure_is_a_fixed_500_that_reveals_nothing() {
     let mut customers = MockCustomerRepository::new();
     customers.expect_list().returning(|_, _, _, _, _| Err(RepositoryError::unexpected("secret table t_x broke")));
-    let client = TestClient::new(portico_http::routes(services(customers, true), "http://localhost"));
+    let client = TestClient::new(portico_http::routes(services(customers, true), portal(), "http://localhost"));
 
     let answer = client.get("/api/v1/customers").header("authorization", format!("Bearer {KEY}")).send().await;
 
@@ -69,8 +121,11 @@ async fn a_storage_failure_is_a_fixed_500_that_reveals_nothing() {
 
 #[tokio::test]
 async fn a_chunked_body_over_the_limit_is_refused() {
-    let client =
-        TestClient::new(portico_http::routes(services(MockCustomerRepository::new(), true), "http://localhost"));
+    let client = TestClient::new(portico_http::routes(
+        services(MockCustomerRepository::new(), true),
+        portal(),
+        "http://localhost",
+    ));
     let big = vec![b' '; portico_http::JSON_LIMIT + 10];
     let stream = poem::Body::from_async_read(std::io::Cursor::new(big));
 
@@ -89,8 +144,11 @@ async fn a_chunked_body_over_the_limit_is_refused() {
 
 #[tokio::test]
 async fn health_is_503_when_the_database_does_not_answer() {
-    let client =
-        TestClient::new(portico_http::routes(services(MockCustomerRepository::new(), false), "http://localhost"));
+    let client = TestClient::new(portico_http::routes(
+        services(MockCustomerRepository::new(), false),
+        portal(),
+        "http://localhost",
+    ));
 
     let answer = client.get("/healthz").send().await;
 

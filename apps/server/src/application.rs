@@ -13,6 +13,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::{Config, redact_url};
 use crate::wiring::Wiring;
+use crate::workers::{run_batches, stopped};
 
 /// How long in-flight requests may take to finish once a stop is asked.
 const GRACE: Duration = Duration::from_secs(10);
@@ -26,14 +27,7 @@ pub struct Application {
     stop: watch::Sender<bool>,
     server: JoinHandle<std::io::Result<()>>,
     dispatcher: JoinHandle<()>,
-}
-
-/// Resolves once a stop is asked.
-async fn stopped(mut stop: watch::Receiver<bool>) {
-    if stop.wait_for(|stopped| *stopped).await.is_err() {
-        // The sender is gone only when the application is dropped without a stop.
-        std::future::pending::<()>().await;
-    }
+    batches: JoinHandle<()>,
 }
 
 impl Application {
@@ -59,7 +53,8 @@ impl Application {
             .and_then(|a| a.as_socket_addr().copied())
             .context("the listener has no socket address")?;
         let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{address}"));
-        let routes = portico_http::routes(wiring.api_services(), &public_url);
+        let routes =
+            portico_http::routes(wiring.api_services(&public_url), wiring.portal_services(&public_url), &public_url);
         let (stop, stop_rx) = watch::channel(false);
         let server_stop = stopped(stop_rx.clone());
         let server = tokio::spawn(async move {
@@ -69,9 +64,10 @@ impl Application {
         // releases the emails it holds.
         let dispatcher =
             Dispatcher::new(wiring.db.outbox(), transport, wiring.clock.clone(), DispatcherConfig::default());
+        let batches = tokio::spawn(run_batches(wiring.batch_runner(&public_url), dispatcher.clone(), stop_rx.clone()));
         let dispatcher = tokio::spawn(async move { dispatcher.run(stopped(stop_rx)).await });
         tracing::info!(%address, %public_url, "listening");
-        Ok(Self { address, public_url, wiring, stop, server, dispatcher })
+        Ok(Self { address, public_url, wiring, stop, server, dispatcher, batches })
     }
 
     /// The bound address.
@@ -110,6 +106,7 @@ impl Application {
     pub async fn stop(self) -> anyhow::Result<()> {
         self.stop.send_replace(true);
         self.server.await.context("the server task panicked")?.context("the server failed")?;
+        self.batches.await.context("the batch worker panicked")?;
         self.dispatcher.await.context("the outbox dispatcher panicked")?;
         self.wiring.db.close().await.context("closing the database")?;
         Ok(())

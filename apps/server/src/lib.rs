@@ -9,6 +9,7 @@ mod application;
 pub mod config;
 pub mod template_defaults;
 mod wiring;
+mod workers;
 
 pub use application::Application;
 pub use config::Config;
