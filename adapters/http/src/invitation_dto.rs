@@ -186,7 +186,7 @@ impl From<Batch> for BatchDto {
 
 /// One row of a preview.
 #[derive(Debug, Object)]
-pub struct PreviewRowDto {
+pub struct InvitationPreviewRowDto {
     /// The contact.
     pub contact_id: uuid::Uuid,
     /// The contact's name.
@@ -203,7 +203,7 @@ pub struct PreviewRowDto {
 
 /// What a send would do.
 #[derive(Debug, Object)]
-pub struct PreviewDto {
+pub struct InvitationPreviewDto {
     /// Contacts considered.
     pub total: u64,
     /// Contacts that would be invited.
@@ -211,10 +211,10 @@ pub struct PreviewDto {
     /// Skipped contacts by reason.
     pub skipped: BTreeMap<String, u64>,
     /// The first rows.
-    pub rows: Vec<PreviewRowDto>,
+    pub rows: Vec<InvitationPreviewRowDto>,
 }
 
-impl From<Preview> for PreviewDto {
+impl From<Preview> for InvitationPreviewDto {
     fn from(p: Preview) -> Self {
         Self {
             total: p.total,
@@ -228,7 +228,7 @@ impl From<Preview> for PreviewDto {
                         Ok(invite) => (Some(invite.recipient), invite.username, None),
                         Err(reason) => (None, None, Some(reason.as_str().to_owned())),
                     };
-                    PreviewRowDto {
+                    InvitationPreviewRowDto {
                         contact_id: r.contact_id.as_uuid(),
                         contact_name: r.contact_name,
                         customer_name: r.customer_name,

@@ -17,8 +17,8 @@ use crate::ApiServices;
 use crate::auth::StaffAuth;
 use crate::error::ApiError;
 use crate::invitation_dto::{
-    BatchDto, BatchStartedDto, EventDto, InvitationDto, InvitationPageDto, InviteBody, PreviewDto, ResentCountDto,
-    StatusDto,
+    BatchDto, BatchStartedDto, EventDto, InvitationDto, InvitationPageDto, InvitationPreviewDto, InviteBody,
+    ResentCountDto, StatusDto,
 };
 
 /// Rows a preview lists (its counts cover the whole selection).
@@ -100,7 +100,7 @@ impl InvitationsApi {
     /// What a send would do: who gets what at which address, who is skipped
     /// and why. Sends nothing.
     #[oai(path = "/invitations/preview", method = "post", operation_id = "preview_invitations")]
-    async fn preview(&self, auth: StaffAuth, body: Json<InviteBody>) -> Result<Json<PreviewDto>, ApiError> {
+    async fn preview(&self, auth: StaffAuth, body: Json<InviteBody>) -> Result<Json<InvitationPreviewDto>, ApiError> {
         let (selection, plan) = body.0.parse()?;
         let merchant = auth.require(Permission::SendPortalInvitation)?.merchant_id;
         let preview =

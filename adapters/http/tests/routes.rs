@@ -45,62 +45,81 @@ fn services(customers: MockCustomerRepository, healthy: bool) -> ApiServices {
     let customers: Arc<MockCustomerRepository> = Arc::new(customers);
     let clock = Arc::new(clock);
     let merchants = Arc::new(MockMerchantRepository::new());
-    let invitations = Arc::new(MockInvitationRepository::new());
-    let batches = Arc::new(MockBatchRepository::new());
-    let tokens = Arc::new(MockTokenSource::new());
     ApiServices {
         authenticate: AuthenticateStaff { keys: Arc::new(keys) },
         import_customers: ImportCustomers { customers: customers.clone(), clock: clock.clone() },
         import_invoices: ImportInvoices { customers: customers.clone(), clock: clock.clone() },
         list_customers: ListCustomers { customers: customers.clone(), clock: clock.clone() },
         get_customer: GetCustomer { customers: customers.clone() },
-        upsert_customer: UpsertCustomer { customers: customers.clone(), clock: clock.clone() },
+        upsert_customer: UpsertCustomer { customers, clock },
         settings: ManageSettings { merchants: merchants.clone() },
         templates: EditTemplates {
             store: Arc::new(MockTemplateStore::new()),
             editor: Arc::new(MockTemplateEditor::new()),
-            merchants: merchants.clone(),
+            merchants,
         },
         start_batch: StartInvitationBatch {
-            merchants: merchants.clone(),
-            batches: batches.clone(),
-            clock: clock.clone(),
-            tokens: tokens.clone(),
+            merchants: unused_merchants(),
+            batches: Arc::new(MockBatchRepository::new()),
+            clock: clock_at_epoch(),
+            tokens: Arc::new(MockTokenSource::new()),
         },
-        preview: PreviewInvitations { invitations: invitations.clone(), logins: Arc::new(MockLoginRepository::new()) },
-        track: TrackInvitations { invitations: invitations.clone(), batches, clock: clock.clone() },
-        follow_up: FollowUpInvitations {
-            merchants,
-            invitations,
-            customers,
-            renderer: Arc::new(MockTemplateRenderer::new()),
-            hasher: Arc::new(MockPasswordHasher::new()),
-            clock: clock.clone(),
-            tokens,
-            policy: ResendPolicy::default(),
-            public_url: "http://localhost".into(),
+        preview: PreviewInvitations {
+            invitations: Arc::new(MockInvitationRepository::new()),
+            logins: Arc::new(MockLoginRepository::new()),
         },
+        track: TrackInvitations {
+            invitations: Arc::new(MockInvitationRepository::new()),
+            batches: Arc::new(MockBatchRepository::new()),
+            clock: clock_at_epoch(),
+        },
+        follow_up: follow_up(),
         idempotency: Arc::new(MockIdempotencyRepository::new()),
-        clock,
+        clock: clock_at_epoch(),
         health: Arc::new(health),
     }
 }
 
-/// The portal's use cases on mocks (none of these tests reaches them).
+// The invitation use cases below are never reached by these tests: their
+// mocks have no expectations, so any call would fail the test.
+
+fn unused_merchants() -> Arc<MockMerchantRepository> {
+    Arc::new(MockMerchantRepository::new())
+}
+
+fn clock_at_epoch() -> Arc<MockClock> {
+    let mut clock = MockClock::new();
+    clock.expect_now().returning(chrono::DateTime::default);
+    Arc::new(clock)
+}
+
+fn follow_up() -> FollowUpInvitations {
+    FollowUpInvitations {
+        merchants: unused_merchants(),
+        invitations: Arc::new(MockInvitationRepository::new()),
+        customers: Arc::new(MockCustomerRepository::new()),
+        renderer: Arc::new(MockTemplateRenderer::new()),
+        hasher: Arc::new(MockPasswordHasher::new()),
+        clock: clock_at_epoch(),
+        tokens: Arc::new(MockTokenSource::new()),
+        policy: ResendPolicy::default(),
+        public_url: "http://localhost".into(),
+    }
+}
+
 fn portal() -> PortalServices {
-    let services = services(MockCustomerRepository::new(), true);
     PortalServices {
         respond: RespondToInvitation {
-            merchants: Arc::new(MockMerchantRepository::new()),
+            merchants: unused_merchants(),
             invitations: Arc::new(MockInvitationRepository::new()),
             customers: Arc::new(MockCustomerRepository::new()),
             logins: Arc::new(MockLoginRepository::new()),
             acceptance: Arc::new(MockAcceptanceRepository::new()),
             hasher: Arc::new(MockPasswordHasher::new()),
-            clock: services.clock.clone(),
+            clock: clock_at_epoch(),
             tokens: Arc::new(MockTokenSource::new()),
         },
-        follow_up: services.follow_up,
+        follow_up: follow_up(),
         tokens: Arc::new(MockTokenSource::new()),
         secure_cookies: false,
     }

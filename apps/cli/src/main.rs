@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use portico_app::use_cases::csv_table::ImportReport;
-use portico_domain::{MerchantId, Role};
+use portico_domain::{BatchId, MerchantId, Role};
 use portico_server::{Config, Wiring};
+
+mod invite;
 
 /// The sample export shipped with Portico, used by `portico demo`.
 const SAMPLE_CUSTOMERS: &[u8] = include_bytes!("../../../data/customers.csv");
@@ -35,6 +37,13 @@ enum Command {
         #[command(subcommand)]
         action: ApiKeyAction,
     },
+    /// Invites contacts in a background batch and follows it (the same options as the API).
+    Invite(invite::InviteArgs),
+    /// Bulk invitation batches.
+    Batch {
+        #[command(subcommand)]
+        action: BatchAction,
+    },
     /// Creates an admin API key and imports the sample customers and invoices.
     Demo {
         /// Also write the key to this file (readable by its owner only).
@@ -57,6 +66,18 @@ enum ImportKind {
     Invoices {
         /// The CSV file.
         file: PathBuf,
+        /// The merchant (default: the oldest one).
+        #[arg(long)]
+        merchant: Option<MerchantId>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BatchAction {
+    /// Prints a batch's state and progress as JSON.
+    Show {
+        /// The batch id.
+        id: BatchId,
         /// The merchant (default: the oldest one).
         #[arg(long)]
         merchant: Option<MerchantId>,
@@ -117,6 +138,14 @@ async fn main() -> anyhow::Result<()> {
             let created = wiring.create_api_key().execute(merchant, role, &name).await?;
             eprintln!("created a {} key for merchant {}", role.as_str(), created.principal.merchant_id);
             println!("{}", created.key);
+        }
+        Command::Invite(args) => {
+            let merchant = merchant_or_default(&wiring, args.merchant).await?;
+            invite::invite(&wiring, &config, merchant, &args).await?;
+        }
+        Command::Batch { action: BatchAction::Show { id, merchant } } => {
+            let merchant = merchant_or_default(&wiring, merchant).await?;
+            invite::show(&wiring, merchant, id).await?;
         }
         Command::Demo { key_file } => demo(&wiring, key_file.as_deref()).await?,
     }

@@ -12,8 +12,16 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::{Config, redact_url};
+use crate::invitations::run_batches;
 use crate::wiring::Wiring;
-use crate::workers::{run_batches, stopped};
+
+/// Resolves once a stop is asked.
+async fn stopped(mut stop: watch::Receiver<bool>) {
+    if stop.wait_for(|stopped| *stopped).await.is_err() {
+        // The sender is gone only when the application is dropped without a stop.
+        std::future::pending::<()>().await;
+    }
+}
 
 /// How long in-flight requests may take to finish once a stop is asked.
 const GRACE: Duration = Duration::from_secs(10);
@@ -64,7 +72,7 @@ impl Application {
         // releases the emails it holds.
         let dispatcher =
             Dispatcher::new(wiring.db.outbox(), transport, wiring.clock.clone(), DispatcherConfig::default());
-        let batches = tokio::spawn(run_batches(wiring.batch_runner(&public_url), dispatcher.clone(), stop_rx.clone()));
+        let batches = tokio::spawn(run_batches(wiring.batch_worker(&public_url), stopped(stop_rx.clone())));
         let dispatcher = tokio::spawn(async move { dispatcher.run(stopped(stop_rx)).await });
         tracing::info!(%address, %public_url, "listening");
         Ok(Self { address, public_url, wiring, stop, server, dispatcher, batches })

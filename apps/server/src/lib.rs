@@ -7,12 +7,13 @@
 mod adapters;
 mod application;
 pub mod config;
+mod invitations;
 pub mod template_defaults;
 mod wiring;
-mod workers;
 
 pub use application::Application;
 pub use config::Config;
+pub use invitations::run_batches;
 pub use wiring::Wiring;
 
 /// Installs the `tracing` subscriber: `RUST_LOG` when set, else `info` with

@@ -7,27 +7,15 @@ use anyhow::Context;
 use portico_app::use_cases::authenticate_staff::AuthenticateStaff;
 use portico_app::use_cases::create_api_key::CreateApiKey;
 use portico_app::use_cases::edit_templates::EditTemplates;
-use portico_app::use_cases::follow_up_invitations::FollowUpInvitations;
 use portico_app::use_cases::get_customer::GetCustomer;
 use portico_app::use_cases::import_customers::ImportCustomers;
 use portico_app::use_cases::import_invoices::ImportInvoices;
-use portico_app::use_cases::invite_contacts::InviteContacts;
 use portico_app::use_cases::list_customers::ListCustomers;
 use portico_app::use_cases::manage_settings::ManageSettings;
-use portico_app::use_cases::preview_invitations::PreviewInvitations;
-use portico_app::use_cases::respond_to_invitation::RespondToInvitation;
-use portico_app::use_cases::run_invitation_batches::RunInvitationBatches;
-use portico_app::use_cases::start_invitation_batch::StartInvitationBatch;
-use portico_app::use_cases::track_invitations::TrackInvitations;
 use portico_app::use_cases::upsert_customer::UpsertCustomer;
-use portico_app::{
-    ApiKeyRepository, BatchRepository, Clock, CustomerRepository, InvitationRepository, LoginRepository,
-    MerchantRepository, PasswordHasher, TokenSource,
-};
-use portico_crypto::{Argon2PasswordHasher, OsTokenSource, SystemClock};
-use portico_domain::ResendPolicy;
+use portico_app::{ApiKeyRepository, Clock, CustomerRepository, MerchantRepository, TokenSource};
+use portico_crypto::{OsTokenSource, SystemClock};
 use portico_http::ApiServices;
-use portico_http::portal::PortalServices;
 use portico_mail::HandlebarsRenderer;
 use portico_storage::Database;
 
@@ -45,14 +33,6 @@ pub struct Wiring {
     pub merchants: Arc<dyn MerchantRepository>,
     /// API keys.
     pub keys: Arc<dyn ApiKeyRepository>,
-    /// Invitations.
-    pub invitations: Arc<dyn InvitationRepository>,
-    /// Logins.
-    pub logins: Arc<dyn LoginRepository>,
-    /// Bulk batches.
-    pub batches: Arc<dyn BatchRepository>,
-    /// Password hashing.
-    pub hasher: Arc<dyn PasswordHasher>,
     /// The email renderer (defaults and overrides).
     pub renderer: Arc<HandlebarsRenderer>,
     /// Time.
@@ -83,10 +63,6 @@ impl Wiring {
             customers: db.customers(),
             merchants: db.merchants(),
             keys: Arc::new(StaffApiKeys(db.staff())),
-            invitations: db.invitations(),
-            logins: db.logins(),
-            batches: db.batches(),
-            hasher: Arc::new(Argon2PasswordHasher::new()),
             renderer,
             clock: Arc::new(SystemClock),
             tokens: Arc::new(OsTokenSource),
@@ -117,67 +93,6 @@ impl Wiring {
         }
     }
 
-    /// Inviting contacts now; links point at `public_url`.
-    #[must_use]
-    pub fn invite_contacts(&self, public_url: &str) -> InviteContacts {
-        InviteContacts {
-            merchants: self.merchants.clone(),
-            invitations: self.invitations.clone(),
-            logins: self.logins.clone(),
-            renderer: self.renderer.clone(),
-            hasher: self.hasher.clone(),
-            clock: self.clock.clone(),
-            tokens: self.tokens.clone(),
-            public_url: public_url.to_owned(),
-        }
-    }
-
-    /// Resend, revoke, resend all expired, a fresh link for an expired one.
-    #[must_use]
-    pub fn follow_up(&self, public_url: &str) -> FollowUpInvitations {
-        FollowUpInvitations {
-            merchants: self.merchants.clone(),
-            invitations: self.invitations.clone(),
-            customers: self.customers.clone(),
-            renderer: self.renderer.clone(),
-            hasher: self.hasher.clone(),
-            clock: self.clock.clone(),
-            tokens: self.tokens.clone(),
-            policy: ResendPolicy::default(),
-            public_url: public_url.to_owned(),
-        }
-    }
-
-    /// The background worker of bulk batches.
-    #[must_use]
-    pub fn batch_runner(&self, public_url: &str) -> RunInvitationBatches {
-        RunInvitationBatches {
-            batches: self.batches.clone(),
-            invite: self.invite_contacts(public_url),
-            lease: chrono::TimeDelta::seconds(120),
-        }
-    }
-
-    /// The portal pages' use cases.
-    #[must_use]
-    pub fn portal_services(&self, public_url: &str) -> PortalServices {
-        PortalServices {
-            respond: RespondToInvitation {
-                merchants: self.merchants.clone(),
-                invitations: self.invitations.clone(),
-                customers: self.customers.clone(),
-                logins: self.logins.clone(),
-                acceptance: self.db.acceptance(),
-                hasher: self.hasher.clone(),
-                clock: self.clock.clone(),
-                tokens: self.tokens.clone(),
-            },
-            follow_up: self.follow_up(public_url),
-            tokens: self.tokens.clone(),
-            secure_cookies: public_url.starts_with("https://"),
-        }
-    }
-
     /// Everything the HTTP API calls; links point at `public_url`.
     #[must_use]
     pub fn api_services(&self, public_url: &str) -> ApiServices {
@@ -194,18 +109,9 @@ impl Wiring {
                 editor: Arc::new(MailTemplateEditor(self.renderer.clone())),
                 merchants: self.merchants.clone(),
             },
-            start_batch: StartInvitationBatch {
-                merchants: self.merchants.clone(),
-                batches: self.batches.clone(),
-                clock: self.clock.clone(),
-                tokens: self.tokens.clone(),
-            },
-            preview: PreviewInvitations { invitations: self.invitations.clone(), logins: self.logins.clone() },
-            track: TrackInvitations {
-                invitations: self.invitations.clone(),
-                batches: self.batches.clone(),
-                clock: self.clock.clone(),
-            },
+            start_batch: self.start_batch(),
+            preview: self.preview(),
+            track: self.track(),
             follow_up: self.follow_up(public_url),
             idempotency: self.db.idempotency(),
             clock: self.clock.clone(),

@@ -1,0 +1,142 @@
+//! The invitation side of the composition: the use cases behind the
+//! invitation API and the portal pages, and the in-process batch worker.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::TimeDelta;
+use portico_app::PasswordHasher;
+use portico_app::use_cases::follow_up_invitations::FollowUpInvitations;
+use portico_app::use_cases::invite_contacts::InviteContacts;
+use portico_app::use_cases::preview_invitations::PreviewInvitations;
+use portico_app::use_cases::respond_to_invitation::RespondToInvitation;
+use portico_app::use_cases::run_invitation_batches::RunInvitationBatches;
+use portico_app::use_cases::start_invitation_batch::StartInvitationBatch;
+use portico_app::use_cases::track_invitations::TrackInvitations;
+use portico_domain::ResendPolicy;
+use portico_http::portal::PortalServices;
+
+use crate::wiring::Wiring;
+
+/// How long a batch worker's claim lasts without a written chunk.
+const BATCH_LEASE: TimeDelta = TimeDelta::seconds(60);
+/// How often an idle worker looks for a batch.
+const BATCH_POLL: Duration = Duration::from_millis(500);
+
+impl Wiring {
+    /// Password hashing.
+    fn hasher(&self) -> Arc<dyn PasswordHasher> {
+        Arc::new(portico_crypto::Argon2PasswordHasher::default())
+    }
+
+    /// Issuing invitations, chunk by chunk.
+    #[must_use]
+    pub fn invite_contacts(&self, public_url: &str) -> InviteContacts {
+        InviteContacts {
+            merchants: self.merchants.clone(),
+            invitations: self.db.invitations(),
+            logins: self.db.logins(),
+            renderer: self.renderer.clone(),
+            hasher: self.hasher(),
+            clock: self.clock.clone(),
+            tokens: self.tokens.clone(),
+            public_url: public_url.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    /// Starting a bulk send.
+    #[must_use]
+    pub fn start_batch(&self) -> StartInvitationBatch {
+        StartInvitationBatch {
+            merchants: self.merchants.clone(),
+            batches: self.db.batches(),
+            clock: self.clock.clone(),
+            tokens: self.tokens.clone(),
+        }
+    }
+
+    /// Previewing a send.
+    #[must_use]
+    pub fn preview(&self) -> PreviewInvitations {
+        PreviewInvitations { invitations: self.db.invitations(), logins: self.db.logins() }
+    }
+
+    /// Reading invitations and batches.
+    #[must_use]
+    pub fn track(&self) -> TrackInvitations {
+        TrackInvitations { invitations: self.db.invitations(), batches: self.db.batches(), clock: self.clock.clone() }
+    }
+
+    /// Resend, revoke, a fresh link.
+    #[must_use]
+    pub fn follow_up(&self, public_url: &str) -> FollowUpInvitations {
+        FollowUpInvitations {
+            merchants: self.merchants.clone(),
+            invitations: self.db.invitations(),
+            customers: self.customers.clone(),
+            renderer: self.renderer.clone(),
+            hasher: self.hasher(),
+            clock: self.clock.clone(),
+            tokens: self.tokens.clone(),
+            policy: ResendPolicy::default(),
+            public_url: public_url.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    /// The use cases behind the portal pages.
+    #[must_use]
+    pub fn portal_services(&self, public_url: &str) -> PortalServices {
+        PortalServices {
+            respond: RespondToInvitation {
+                merchants: self.merchants.clone(),
+                invitations: self.db.invitations(),
+                customers: self.customers.clone(),
+                logins: self.db.logins(),
+                acceptance: self.db.acceptance(),
+                hasher: self.hasher(),
+                clock: self.clock.clone(),
+                tokens: self.tokens.clone(),
+            },
+            follow_up: self.follow_up(public_url),
+            tokens: self.tokens.clone(),
+            secure_cookies: public_url.starts_with("https://"),
+        }
+    }
+
+    /// The batch worker.
+    #[must_use]
+    pub fn batch_worker(&self, public_url: &str) -> RunInvitationBatches {
+        RunInvitationBatches {
+            batches: self.db.batches(),
+            invite: self.invite_contacts(public_url),
+            lease: BATCH_LEASE,
+        }
+    }
+}
+
+/// Works batches until `stop` resolves. A batch in progress when the stop
+/// comes is left with its lease; it resumes after its last written chunk
+/// once the lease ends, here or on another instance.
+pub async fn run_batches(worker: RunInvitationBatches, stop: impl Future<Output = ()>) {
+    tokio::pin!(stop);
+    loop {
+        let busy = tokio::select! {
+            () = &mut stop => return,
+            result = worker.run_once() => match result {
+                Ok(found) => found.is_some(),
+                Err(e) => {
+                    tracing::warn!(error = %e, "an invitation batch stopped early; it resumes when its lease ends");
+                    false
+                }
+            },
+        };
+        if busy {
+            continue;
+        }
+        tokio::select! {
+            () = &mut stop => return,
+            () = tokio::time::sleep(BATCH_POLL) => {}
+        }
+    }
+}
