@@ -67,7 +67,7 @@ pub struct PreviewBody {
 
 /// A rendered preview.
 #[derive(Debug, Object)]
-pub struct PreviewDto {
+pub struct TemplatePreviewDto {
     /// Subject.
     pub subject: String,
     /// HTML.
@@ -163,7 +163,7 @@ impl TemplatesApi {
         auth: StaffAuth,
         kind: Path<String>,
         body: Json<PreviewBody>,
-    ) -> Result<Json<PreviewDto>, ApiError> {
+    ) -> Result<Json<TemplatePreviewDto>, ApiError> {
         let merchant = Self::merchant(&auth)?;
         let kind = self::kind(&kind.0)?;
         let body = body.0;
@@ -179,6 +179,6 @@ impl TemplatesApi {
         };
         let RenderedEmail { subject, html, text } =
             self.services.templates.preview(merchant, kind, source).await.map_err(map_error)?;
-        Ok(Json(PreviewDto { subject, html, text }))
+        Ok(Json(TemplatePreviewDto { subject, html, text }))
     }
 }

@@ -7,12 +7,21 @@ use std::time::Duration;
 use anyhow::Context;
 use poem::Server;
 use poem::listener::{Acceptor, Listener, TcpListener};
-use portico_mail::{Sender, SmtpOptions, transport_from_url};
-use tokio::sync::oneshot;
+use portico_mail::{Dispatcher, DispatcherConfig, Sender, SmtpOptions, transport_from_url};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::{Config, redact_url};
+use crate::invitations::run_batches;
 use crate::wiring::Wiring;
+
+/// Resolves once a stop is asked.
+async fn stopped(mut stop: watch::Receiver<bool>) {
+    if stop.wait_for(|stopped| *stopped).await.is_err() {
+        // The sender is gone only when the application is dropped without a stop.
+        std::future::pending::<()>().await;
+    }
+}
 
 /// How long in-flight requests may take to finish once a stop is asked.
 const GRACE: Duration = Duration::from_secs(10);
@@ -23,8 +32,10 @@ pub struct Application {
     address: SocketAddr,
     public_url: String,
     wiring: Wiring,
-    stop: oneshot::Sender<()>,
+    stop: watch::Sender<bool>,
     server: JoinHandle<std::io::Result<()>>,
+    dispatcher: JoinHandle<()>,
+    batches: JoinHandle<()>,
 }
 
 impl Application {
@@ -36,9 +47,9 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         tracing::info!(?config, "starting");
         let wiring = Wiring::connect(&config).await?;
-        // Check the mail URL now, so a typo fails the start, not the first send.
+        // Built at start, so a typo in the mail URL fails the start, not the first send.
         let sender = Sender::parse("Portico <no-reply@portico.invalid>").context("the sender address")?;
-        transport_from_url(&config.mail, &SmtpOptions::default(), sender)
+        let transport = transport_from_url(&config.mail, &SmtpOptions::default(), sender)
             .with_context(|| format!("PORTICO_MAIL={}", redact_url(&config.mail)))?;
         let acceptor = TcpListener::bind(config.listen.to_string())
             .into_acceptor()
@@ -52,20 +63,19 @@ impl Application {
         let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{address}"));
         let routes =
             portico_http::routes(wiring.api_services(&public_url), wiring.portal_services(&public_url), &public_url);
-        let (stop, stopped) = oneshot::channel::<()>();
+        let (stop, stop_rx) = watch::channel(false);
+        let server_stop = stopped(stop_rx.clone());
         let server = tokio::spawn(async move {
-            Server::new_with_acceptor(acceptor)
-                .run_with_graceful_shutdown(
-                    routes,
-                    async move {
-                        let _ = stopped.await;
-                    },
-                    Some(GRACE),
-                )
-                .await
+            Server::new_with_acceptor(acceptor).run_with_graceful_shutdown(routes, server_stop, Some(GRACE)).await
         });
+        // The outbox dispatcher runs in-process; on a stop it finishes or
+        // releases the emails it holds.
+        let dispatcher =
+            Dispatcher::new(wiring.db.outbox(), transport, wiring.clock.clone(), DispatcherConfig::default());
+        let batches = tokio::spawn(run_batches(wiring.batch_worker(&public_url), stopped(stop_rx.clone())));
+        let dispatcher = tokio::spawn(async move { dispatcher.run(stopped(stop_rx)).await });
         tracing::info!(%address, %public_url, "listening");
-        Ok(Self { address, public_url, wiring, stop, server })
+        Ok(Self { address, public_url, wiring, stop, server, dispatcher, batches })
     }
 
     /// The bound address.
@@ -96,14 +106,16 @@ impl Application {
         self.stop().await
     }
 
-    /// Stops accepting, lets in-flight requests finish (up to a grace
-    /// period), and closes the database.
+    /// Stops accepting, lets in-flight requests and sends finish (up to a
+    /// grace period), and closes the database.
     ///
     /// # Errors
     /// When the server task failed.
     pub async fn stop(self) -> anyhow::Result<()> {
-        let _ = self.stop.send(());
+        self.stop.send_replace(true);
         self.server.await.context("the server task panicked")?.context("the server failed")?;
+        self.batches.await.context("the batch worker panicked")?;
+        self.dispatcher.await.context("the outbox dispatcher panicked")?;
         self.wiring.db.close().await.context("closing the database")?;
         Ok(())
     }

@@ -6,3 +6,4 @@ mod customers;
 mod imports;
 mod robustness;
 mod templates_settings;
+mod workers;
