@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use portico_app::{MailKind, OutboxEmail, OutboxRepository, TemplateSource};
 use portico_domain::MerchantId;
 use portico_mail::{Dispatcher, DispatcherConfig, FileTransport, HandlebarsRenderer, MailTransport, SmtpTransport};
+use portico_testkit::smtp::SmtpServer;
 use support::outbox::MemoryOutbox;
-use support::smtp::SmtpServer;
 use support::templates::MemoryTemplateStore;
 use support::{SystemClock, email, sender, smtp_options};
 

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use portico_app::{DeliveryStatus, OutboxEmail, OutboxRepository};
 use portico_mail::{Dispatcher, DispatcherConfig, FileTransport, MailTransport, SmtpTransport};
+use portico_testkit::smtp::{SmtpServer, wait_until};
 use support::outbox::MemoryOutbox;
-use support::smtp::{SmtpServer, wait_until};
 use support::{SystemClock, email, sender, smtp_options};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;

@@ -10,8 +10,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use portico_app::{DeliveryStatus, OutboxEmail, OutboxRepository};
 use portico_mail::{Dispatcher, DispatcherConfig, FileTransport, MailTransport, SendError, Sender};
+use portico_testkit::smtp::wait_until;
 use support::outbox::MemoryOutbox;
-use support::smtp::wait_until;
 use support::{SystemClock, email, sender};
 use tokio::sync::Semaphore;
 

@@ -12,7 +12,7 @@ use portico_mail::{
     FileTransport, HandlebarsRenderer, MailTransport, SendError, SmtpTransport, sample_common, sample_content,
     transport_from_url,
 };
-use support::smtp::SmtpServer;
+use portico_testkit::smtp::SmtpServer;
 use support::{email, sender, smtp_options};
 use uuid::Uuid;
 

@@ -3,7 +3,6 @@
 #![allow(dead_code, unreachable_pub, reason = "each test binary uses a different part of the support code")]
 
 pub mod outbox;
-pub mod smtp;
 pub mod templates;
 
 use chrono::{DateTime, Utc};
