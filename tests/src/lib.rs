@@ -48,6 +48,8 @@ pub async fn spawn_app() -> anyhow::Result<TestApp> {
         public_url: None,
         mail: format!("file://{}/mail", dir.display()),
         payments: "sandbox".to_owned(),
+        mail_from: portico_server::config::DEFAULT_MAIL_FROM.to_owned(),
+        mail_rate: None,
     };
     let app = Application::build(config).await?;
     let admin_key = app.wiring().create_api_key().execute(None, Role::Admin, "e2e admin").await?.key;

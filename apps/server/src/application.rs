@@ -45,10 +45,19 @@ impl Application {
     /// # Errors
     /// When the database, the mail transport or the address is unusable.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        tracing::info!(?config, "starting");
         let wiring = Wiring::connect(&config).await?;
+        Self::build_with(config, wiring).await
+    }
+
+    /// As [`build`](Self::build), with adapters already connected: a test or
+    /// an embedder may replace parts of the [`Wiring`] first (the clock, say).
+    ///
+    /// # Errors
+    /// When the mail transport or the address is unusable.
+    pub async fn build_with(config: Config, wiring: Wiring) -> anyhow::Result<Self> {
+        tracing::info!(?config, "starting");
         // Built at start, so a typo in the mail URL fails the start, not the first send.
-        let sender = Sender::parse("Portico <no-reply@portico.invalid>").context("the sender address")?;
+        let sender = Sender::parse(&config.mail_from).context("PORTICO_MAIL_FROM")?;
         let transport = transport_from_url(&config.mail, &SmtpOptions::default(), sender)
             .with_context(|| format!("PORTICO_MAIL={}", redact_url(&config.mail)))?;
         let acceptor = TcpListener::bind(config.listen.to_string())
@@ -70,8 +79,8 @@ impl Application {
         });
         // The outbox dispatcher runs in-process; on a stop it finishes or
         // releases the emails it holds.
-        let dispatcher =
-            Dispatcher::new(wiring.db.outbox(), transport, wiring.clock.clone(), DispatcherConfig::default());
+        let dispatch = DispatcherConfig { rate_per_second: config.mail_rate, ..DispatcherConfig::default() };
+        let dispatcher = Dispatcher::new(wiring.db.outbox(), transport, wiring.clock.clone(), dispatch);
         let batches = tokio::spawn(run_batches(wiring.batch_worker(&public_url), stopped(stop_rx.clone())));
         let dispatcher = tokio::spawn(async move { dispatcher.run(stopped(stop_rx)).await });
         tracing::info!(%address, %public_url, "listening");

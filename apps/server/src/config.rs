@@ -17,6 +17,10 @@ pub struct Config {
     pub mail: String,
     /// The payment gateway: `sandbox`.
     pub payments: String,
+    /// The `From` of every email, such as `Maple Street Bakery <billing@maple.example>`.
+    pub mail_from: String,
+    /// Emails sent per second at most (the mail provider's limit); `None` for no limit.
+    pub mail_rate: Option<std::num::NonZeroU32>,
 }
 
 /// The file's keys: the environment variables' names without `PORTICO_`, lower-case.
@@ -28,6 +32,8 @@ struct FileConfig {
     public_url: Option<String>,
     mail: Option<String>,
     payments: Option<String>,
+    mail_from: Option<String>,
+    mail_rate: Option<u32>,
 }
 
 /// Why the configuration is unusable.
@@ -66,6 +72,8 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://portico-data/portico.db?mode=rw
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 /// The default mail transport: `.eml` files under `./portico-data/mail`.
 pub const DEFAULT_MAIL: &str = "file://portico-data/mail";
+/// The default sender.
+pub const DEFAULT_MAIL_FROM: &str = "Portico <no-reply@portico.invalid>";
 
 impl Config {
     /// Reads the process environment (and the file it names).
@@ -115,7 +123,15 @@ impl Config {
             let reason = format!("{payments:?} is not a known gateway; use sandbox");
             return Err(ConfigError::Invalid { key: "PORTICO_PAYMENTS", reason });
         }
-        Ok(Self { database_url, listen, public_url, mail, payments })
+        let mail_from = pick("PORTICO_MAIL_FROM", file.mail_from).unwrap_or_else(|| DEFAULT_MAIL_FROM.to_owned());
+        let mail_rate = match lookup("PORTICO_MAIL_RATE").or_else(|| file.mail_rate.map(|r| r.to_string())) {
+            None => None,
+            Some(text) => Some(text.trim().parse().map_err(|_| ConfigError::Invalid {
+                key: "PORTICO_MAIL_RATE",
+                reason: format!("{text:?} is not a whole number of emails per second above 0"),
+            })?),
+        };
+        Ok(Self { database_url, listen, public_url, mail, payments, mail_from, mail_rate })
     }
 }
 
@@ -127,6 +143,8 @@ impl std::fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("mail", &redact_url(&self.mail))
             .field("payments", &self.payments)
+            .field("mail_from", &self.mail_from)
+            .field("mail_rate", &self.mail_rate)
             .finish()
     }
 }
@@ -199,5 +217,8 @@ mod tests {
         assert!(err.to_string().starts_with("PORTICO_LISTEN"), "{err}");
         let err = config(&[("PORTICO_PAYMENTS", "stripe")]).unwrap_err();
         assert!(err.to_string().starts_with("PORTICO_PAYMENTS"), "{err}");
+        let err = config(&[("PORTICO_MAIL_RATE", "0")]).unwrap_err();
+        assert!(err.to_string().starts_with("PORTICO_MAIL_RATE"), "{err}");
+        assert_eq!(config(&[("PORTICO_MAIL_RATE", "200")]).unwrap().mail_rate.map(|r| r.get()), Some(200));
     }
 }
