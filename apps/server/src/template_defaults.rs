@@ -8,19 +8,19 @@ const fn parts(kind: MailKind) -> (&'static str, &'static str, &'static str, &'s
     match kind {
         MailKind::InvitationLink => (
             "[MerchantName] invites you to its customer portal",
-            "[MerchantName] invites you to its customer portal for [CustomerName]. There you can see your open invoices, estimates and orders, and pay online.",
+            "[MerchantName] invites you to its customer portal, where you can see the open invoices, estimates and orders of [CustomerName] and pay them online.",
             "<p><a href=\"[InvitationLink]\">Accept the invitation</a> and choose your password. The link works once and expires on [ExpiresAt].</p>",
             "Accept the invitation and choose your password. The link works once and expires on [ExpiresAt]:\n[InvitationLink]",
         ),
         MailKind::InvitationFollowUp => (
             "Reminder: your invitation to the [MerchantName] portal",
-            "A reminder: [MerchantName] invited you to its customer portal for [CustomerName].",
+            "A reminder: [MerchantName] invited you to its customer portal, where you can see and pay the invoices of [CustomerName] online.",
             "<p><a href=\"[InvitationLink]\">Accept the invitation</a> before [ExpiresAt].</p>",
             "Accept the invitation before [ExpiresAt]:\n[InvitationLink]",
         ),
         MailKind::InvitationCredentials => (
             "Your [MerchantName] customer portal account",
-            "[MerchantName] opened a customer portal account for [CustomerName].",
+            "[MerchantName] opened a customer portal account where you can see and pay the invoices of [CustomerName] online.",
             "<p>Username: [Username]<br>Password: [Password]</p><p><a href=\"[InvitationLink]\">Sign in</a> before [ExpiresAt]; you will choose a new password first.</p>",
             "Username: [Username]\nPassword: [Password]\n\nSign in before [ExpiresAt]; you will choose a new password first:\n[InvitationLink]",
         ),
