@@ -70,6 +70,11 @@ pub fn routes(services: PortalServices) -> impl Endpoint<Output = Response> {
         .map_to_response()
 }
 
+const DECLINED: &str =
+    "You declined the invitation. Nothing more will happen; if you change your mind, ask for a new invitation.";
+const NEW_LINK_REQUESTED: &str = "If this invitation can still be renewed, a new link is on its way to the email \
+    address on file. It may take a few minutes to arrive.";
+
 /// The fields of every portal form; which are present says which form it was.
 #[derive(Debug, Default, Deserialize)]
 struct PortalForm {
@@ -123,11 +128,10 @@ async fn accept(
     portal: Data<&Arc<Portal>>,
     form: poem::Result<Form<PortalForm>>,
 ) -> Response {
-    let form = form.map(|f| f.0).unwrap_or_default();
-    let (csrf, cookie) = csrf_for(&portal, request);
-    if !csrf::verify(csrf::from_cookie(request).as_deref(), form.csrf.as_deref()) {
-        return with_cookie(stale_form(&portal, &token, &csrf), cookie);
-    }
+    let (form, csrf, cookie) = match checked(&portal, request, form) {
+        Ok(posted) => posted,
+        Err(page) => return page,
+    };
     let with = match (form.existing_password, form.username, form.password, form.password_confirm, form.new_password) {
         (Some(existing), _, _, _, _) => AcceptWith::ExistingLogin(existing),
         (None, Some(username), Some(password), _, Some(new_password)) => {
@@ -157,17 +161,13 @@ async fn accept(
         }
     }
     let response = match portal.services.respond.accept(&token, with).await {
-        Ok(_) => {
-            let data = json!({
-                "title": "Welcome to the portal",
-                "message": "Your sign-in is ready. You can now see and pay your invoices online.",
-                "request_new_link": false,
-                "sign_in_url": "/portal/",
-                "base": base(&token),
-                "csrf": csrf,
-            });
-            message_page(&portal, &neutral(data), StatusCode::OK)
-        }
+        Ok(_) => notice(
+            &portal,
+            "Welcome to the portal",
+            "Your sign-in is ready. You can now see and pay your invoices online.",
+            Some("/portal/"),
+            StatusCode::OK,
+        ),
         Err(RespondToInvitationError::WeakPassword(e)) => {
             retry(&portal, &token, &csrf, &format!("{}.", capitalise(&e.to_string())), StatusCode::UNPROCESSABLE_ENTITY)
                 .await
@@ -191,20 +191,12 @@ async fn decline(
     portal: Data<&Arc<Portal>>,
     form: poem::Result<Form<PortalForm>>,
 ) -> Response {
-    let form = form.map(|f| f.0).unwrap_or_default();
-    let (csrf, cookie) = csrf_for(&portal, request);
-    if !csrf::verify(csrf::from_cookie(request).as_deref(), form.csrf.as_deref()) {
-        return with_cookie(stale_form(&portal, &token, &csrf), cookie);
-    }
+    let (_, csrf, cookie) = match checked(&portal, request, form) {
+        Ok(posted) => posted,
+        Err(page) => return page,
+    };
     let response = match portal.services.respond.decline(&token).await {
-        Ok(_) => {
-            let data = json!({
-                "title": "Invitation declined",
-                "message": "You declined the invitation. Nothing more will happen; if you change your mind, ask for a new invitation.",
-                "request_new_link": false, "sign_in_url": null, "base": base(&token), "csrf": csrf,
-            });
-            message_page(&portal, &neutral(data), StatusCode::OK)
-        }
+        Ok(_) => notice(&portal, "Invitation declined", DECLINED, None, StatusCode::OK),
         Err(e) => problem_page(&portal, e, &token, &csrf),
     };
     with_cookie(response, cookie)
@@ -217,21 +209,13 @@ async fn new_link(
     portal: Data<&Arc<Portal>>,
     form: poem::Result<Form<PortalForm>>,
 ) -> Response {
-    let form = form.map(|f| f.0).unwrap_or_default();
-    let (csrf, cookie) = csrf_for(&portal, request);
-    if !csrf::verify(csrf::from_cookie(request).as_deref(), form.csrf.as_deref()) {
-        return with_cookie(stale_form(&portal, &token, &csrf), cookie);
-    }
+    let (_, _, cookie) = match checked(&portal, request, form) {
+        Ok(posted) => posted,
+        Err(page) => return page,
+    };
     let response = match portal.services.follow_up.request_new_link(&token).await {
         // One answer for every link, so the page reveals nothing.
-        Ok(()) => {
-            let data = json!({
-                "title": "Check your inbox",
-                "message": "If this invitation can still be renewed, a new link is on its way to the email address on file. It may take a few minutes to arrive.",
-                "request_new_link": false, "sign_in_url": null, "base": base(&token), "csrf": csrf,
-            });
-            message_page(&portal, &neutral(data), StatusCode::OK)
-        }
+        Ok(()) => notice(&portal, "Check your inbox", NEW_LINK_REQUESTED, None, StatusCode::OK),
         Err(e) => {
             tracing::error!(error = %e, "requesting a new invitation link failed");
             unexpected_page(&portal)
@@ -338,22 +322,40 @@ fn problem_page(portal: &Portal, error: RespondToInvitationError, token: &str, c
     message_page(portal, &neutral(data), status)
 }
 
-fn stale_form(portal: &Portal, token: &str, csrf: &str) -> Response {
-    let data = json!({
-        "title": "This form has expired",
-        "message": "For your security the page must be loaded again before it can be sent. Open the link from your email again.",
-        "request_new_link": false, "sign_in_url": null, "base": base(token), "csrf": csrf,
-    });
-    message_page(portal, &neutral(data), StatusCode::FORBIDDEN)
+fn stale_form(portal: &Portal) -> Response {
+    let message =
+        "For your security the page must be loaded again before it can be sent. Open the link from your email again.";
+    notice(portal, "This form has expired", message, None, StatusCode::FORBIDDEN)
 }
 
 fn unexpected_page(portal: &Portal) -> Response {
+    let message = "Something went wrong on our side. Please try again in a few minutes.";
+    notice(portal, "Something went wrong", message, None, StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// A page with a title and a message (and a link to the portal), no form.
+fn notice(portal: &Portal, title: &str, message: &str, sign_in_url: Option<&str>, status: StatusCode) -> Response {
     let data = json!({
-        "title": "Something went wrong",
-        "message": "Something went wrong on our side. Please try again in a few minutes.",
-        "request_new_link": false, "sign_in_url": null, "base": "", "csrf": "",
+        "title": title, "message": message, "request_new_link": false,
+        "sign_in_url": sign_in_url, "base": "", "csrf": "",
     });
-    message_page(portal, &neutral(data), StatusCode::INTERNAL_SERVER_ERROR)
+    message_page(portal, &neutral(data), status)
+}
+
+/// A posted form whose CSRF token checks out, with the token and the cookie
+/// to set; or the page that answers a stale or forged form.
+fn checked(
+    portal: &Portal,
+    request: &Request,
+    form: poem::Result<Form<PortalForm>>,
+) -> Result<(PortalForm, String, Option<String>), Response> {
+    let form = form.map(|f| f.0).unwrap_or_default();
+    let (csrf, cookie) = csrf_for(portal, request);
+    if csrf::verify(csrf::from_cookie(request).as_deref(), form.csrf.as_deref()) {
+        Ok((form, csrf, cookie))
+    } else {
+        Err(with_cookie(stale_form(portal), cookie))
+    }
 }
 
 fn neutral(mut data: serde_json::Value) -> serde_json::Value {
