@@ -130,7 +130,7 @@ async fn accept(
 ) -> Response {
     let (form, csrf, cookie) = match checked(&portal, request, form) {
         Ok(posted) => posted,
-        Err(page) => return page,
+        Err(page) => return *page,
     };
     let with = match (form.existing_password, form.username, form.password, form.password_confirm, form.new_password) {
         (Some(existing), _, _, _, _) => AcceptWith::ExistingLogin(existing),
@@ -193,7 +193,7 @@ async fn decline(
 ) -> Response {
     let (_, csrf, cookie) = match checked(&portal, request, form) {
         Ok(posted) => posted,
-        Err(page) => return page,
+        Err(page) => return *page,
     };
     let response = match portal.services.respond.decline(&token).await {
         Ok(_) => notice(&portal, "Invitation declined", DECLINED, None, StatusCode::OK),
@@ -211,7 +211,7 @@ async fn new_link(
 ) -> Response {
     let (_, _, cookie) = match checked(&portal, request, form) {
         Ok(posted) => posted,
-        Err(page) => return page,
+        Err(page) => return *page,
     };
     let response = match portal.services.follow_up.request_new_link(&token).await {
         // One answer for every link, so the page reveals nothing.
@@ -348,13 +348,13 @@ fn checked(
     portal: &Portal,
     request: &Request,
     form: poem::Result<Form<PortalForm>>,
-) -> Result<(PortalForm, String, Option<String>), Response> {
+) -> Result<(PortalForm, String, Option<String>), Box<Response>> {
     let form = form.map(|f| f.0).unwrap_or_default();
     let (csrf, cookie) = csrf_for(portal, request);
     if csrf::verify(csrf::from_cookie(request).as_deref(), form.csrf.as_deref()) {
         Ok((form, csrf, cookie))
     } else {
-        Err(with_cookie(stale_form(portal), cookie))
+        Err(Box::new(with_cookie(stale_form(portal), cookie)))
     }
 }
 
