@@ -57,11 +57,11 @@ pub enum PasswordFromDto {
 pub struct InviteBody {
     /// Every customer's primary contact without a login or an open invitation.
     pub all: Option<bool>,
-    /// The primary contacts of these customers.
-    #[oai(validator(max_items = 100000))]
+    /// The primary contacts of these customers (at most 10,000; use `all` for more).
+    #[oai(validator(max_items = 10000))]
     pub customer_ids: Option<Vec<uuid::Uuid>>,
-    /// These contacts.
-    #[oai(validator(max_items = 100000))]
+    /// These contacts (at most 10,000; use `all` for more).
+    #[oai(validator(max_items = 10000))]
     pub contact_ids: Option<Vec<uuid::Uuid>>,
     /// `link` (default) or `credentials`.
     #[oai(default)]
