@@ -11,7 +11,9 @@ use crate::mapping::{contact_from_model, customer_from_model};
 use crate::sql;
 
 /// A contact "has a login" when one of its invitations was accepted, or when a
-/// login named by its email already reaches its customer.
+/// login named by its email already reaches its customer. The contact's
+/// natural key is its email lower-cased in full Unicode (SQL's LOWER folds
+/// only ASCII on SQLite), the same form a username takes.
 const SELECT: &str = "SELECT c.id, c.merchant_id, c.erp_id, c.customer_number, c.name, c.currency,
     c.collection_priority, c.created_at, c.updated_at,
     ct.id AS ct_id, ct.merchant_id AS ct_merchant_id, ct.customer_id AS ct_customer_id,
@@ -20,7 +22,7 @@ const SELECT: &str = "SELECT c.id, c.merchant_id, c.erp_id, c.customer_number, c
     ct.created_at AS ct_created_at, ct.updated_at AS ct_updated_at,
     CASE WHEN EXISTS (SELECT 1 FROM invitations a WHERE a.contact_id = ct.id AND a.state = 'accepted')
       OR EXISTS (SELECT 1 FROM logins l JOIN login_customers lc ON lc.login_id = l.id
-        WHERE lc.customer_id = ct.customer_id AND l.merchant_id = ct.merchant_id AND l.username = LOWER(ct.email))
+        WHERE lc.customer_id = ct.customer_id AND l.merchant_id = ct.merchant_id AND l.username = ct.natural_key)
       THEN 1 ELSE 0 END AS has_login,
     CASE WHEN EXISTS (SELECT 1 FROM invitations o WHERE o.contact_id = ct.id AND o.state = 'open')
       THEN 1 ELSE 0 END AS open_invitation,

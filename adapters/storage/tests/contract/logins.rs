@@ -1,13 +1,16 @@
 //! Portal logins.
 
-use portico_app::{LoginRepository, RepositoryError};
-use portico_domain::{Login, LoginId, MerchantId, PasswordHash, Username};
+use portico_app::{CustomerRepository, InvitationRepository, LoginRepository, RepositoryError, Selection};
+use portico_domain::{EmailAddress, Login, LoginId, MerchantId, PasswordHash, Username};
 use portico_storage::Database;
 use uuid::Uuid;
 
-use crate::support::{merchant, seed};
+use crate::support::{customer, merchant, seed, t0};
 
-contract!(logins_are_saved_found_by_username_and_unique_per_merchant);
+contract!(
+    logins_are_saved_found_by_username_and_unique_per_merchant,
+    a_login_named_by_a_non_ascii_email_is_the_contacts_login
+);
 
 pub fn login(merchant: MerchantId, username: &str, customers: Vec<portico_domain::CustomerId>) -> Login {
     Login {
@@ -45,4 +48,19 @@ async fn logins_are_saved_found_by_username_and_unique_per_merchant(db: Database
     }
     let elsewhere = merchant(&db, "B").await;
     repo.save(&login(elsewhere, "ap@group.example", vec![])).await.unwrap();
+}
+
+async fn a_login_named_by_a_non_ascii_email_is_the_contacts_login(db: Database) {
+    let m = merchant(&db, "A").await;
+    db.customers().upsert_customers(m, &[customer("erp-1", "ÉMILE.Rossi@Example.net")], t0()).await.unwrap();
+    let before = db.invitations().candidates(m, &Selection::All, None, 10).await.unwrap();
+    assert!(!before[0].standing.has_login);
+
+    let email = EmailAddress::parse("ÉMILE.Rossi@Example.net").unwrap();
+    let mut person = login(m, "placeholder", vec![before[0].customer.id]);
+    person.username = Username::from_email(&email);
+    db.logins().save(&person).await.unwrap();
+
+    let after = db.invitations().candidates(m, &Selection::All, None, 10).await.unwrap();
+    assert!(after[0].standing.has_login, "émile.rossi@example.net reaches the customer");
 }
