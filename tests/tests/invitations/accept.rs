@@ -1,0 +1,74 @@
+//! Opening, accepting and declining an invitation from its page, and what a
+//! later invite then skips.
+
+use portico_testkit::smtp::SmtpServer;
+use serde_json::json;
+
+use crate::support::expected::skipped_of;
+use crate::support::scenario::{invite_one, with_sample};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+#[tokio::test]
+async fn opening_a_link_changes_nothing_and_accepting_it_creates_the_login() {
+    let smtp = SmtpServer::start().await;
+    let (app, report) = with_sample(&smtp).await;
+    let invited = invite_one(&app, &smtp, &report, 0).await;
+    let id = invited.invitation["id"].as_str().expect("an id").to_owned();
+
+    let page = app.open_link(&invited.token).await;
+    let again = app.open_link(&invited.token).await;
+
+    assert_eq!((page.status, again.status), (200, 200), "{}", page.html);
+    assert!(page.html.contains(&invited.recipient), "the page names the sign-in: {}", page.html);
+    assert_eq!(app.status_of(&id).await, "pending");
+    assert!(!app.has_login(&invited.customer_id).await);
+
+    let accepted = app.accept_with_password(&invited.token, PASSWORD).await;
+
+    assert_eq!(accepted.status, 200, "{}", accepted.html);
+    assert!(accepted.html.contains("Welcome"), "{}", accepted.html);
+    assert_eq!(app.status_of(&id).await, "accepted");
+    assert!(app.has_login(&invited.customer_id).await);
+    let used = app.open_link(&invited.token).await;
+    assert_eq!(used.status, 410, "a used link is gone: {}", used.html);
+    assert!(used.html.contains("already accepted"), "{}", used.html);
+    let events = app.admin("GET", &format!("/api/v1/invitations/{id}/events"), None).await.json();
+    let kinds: Vec<&str> = events.as_array().into_iter().flatten().filter_map(|e| e["kind"].as_str()).collect();
+    assert_eq!(kinds, ["issued", "accepted"], "{events}");
+
+    let sent = smtp.count();
+    let again = app.invite_customer(&invited.customer_id, &json!({})).await;
+
+    assert_eq!(again["invited"], 0, "{again}");
+    assert_eq!(skipped_of(&again).get("has_login"), Some(&1), "{again}");
+    assert_eq!(smtp.count(), sent);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn declining_from_the_page_is_respected_by_later_invites_unless_overridden() {
+    let smtp = SmtpServer::start().await;
+    let (app, report) = with_sample(&smtp).await;
+    let invited = invite_one(&app, &smtp, &report, 1).await;
+    let id = invited.invitation["id"].as_str().expect("an id").to_owned();
+
+    let declined = app.submit(&invited.token, "/decline", &[]).await;
+
+    assert_eq!(declined.status, 200, "{}", declined.html);
+    assert!(declined.html.contains("declined"), "{}", declined.html);
+    assert_eq!(app.status_of(&id).await, "declined");
+    assert!(!app.has_login(&invited.customer_id).await);
+    let gone = app.open_link(&invited.token).await;
+    assert_eq!(gone.status, 410, "{}", gone.html);
+
+    let again = app.invite_customer(&invited.customer_id, &json!({})).await;
+
+    assert_eq!(again["invited"], 0, "{again}");
+    assert_eq!(skipped_of(&again).get("declined"), Some(&1), "{again}");
+
+    let overridden = app.invite_customer(&invited.customer_id, &json!({ "override_declined": true })).await;
+
+    assert_eq!(overridden["invited"], 1, "an explicit override invites again: {overridden}");
+    app.stop().await;
+}
