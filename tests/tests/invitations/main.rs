@@ -6,6 +6,7 @@ mod accept;
 mod bulk;
 mod credentials;
 mod expiry;
+mod follow_up;
 mod post_only;
 mod restart;
 mod support;

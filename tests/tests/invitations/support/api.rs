@@ -8,9 +8,15 @@ use super::{Portico, eventually};
 impl Portico {
     /// An admin call with a JSON body (or none).
     pub async fn admin(&self, method: &str, path: &str, body: Option<&Value>) -> Answer {
+        self.admin_with(method, path, body, &[]).await
+    }
+
+    /// An admin call with a JSON body (or none) and more headers.
+    pub async fn admin_with(&self, method: &str, path: &str, body: Option<&Value>, more: &[(&str, &str)]) -> Answer {
         let auth = format!("Bearer {}", self.admin_key);
         let bytes = body.map(|b| serde_json::to_vec(b).expect("JSON"));
         let mut headers = vec![("authorization", auth.as_str())];
+        headers.extend_from_slice(more);
         if bytes.is_some() {
             headers.push(("content-type", "application/json"));
         }
@@ -96,6 +102,14 @@ impl Portico {
     /// `POST /api/v1/invitations/:id/resend`.
     pub async fn resend(&self, invitation_id: &str) -> Answer {
         self.admin("POST", &format!("/api/v1/invitations/{invitation_id}/resend"), None).await
+    }
+
+    /// Turns the portal on or off in the settings.
+    pub async fn set_portal_enabled(&self, enabled: bool) {
+        let mut settings = self.admin("GET", "/api/v1/settings", None).await.json();
+        settings["portal_enabled"] = json!(enabled);
+        let answer = self.admin("PUT", "/api/v1/settings", Some(&settings)).await;
+        assert_eq!(answer.status, 200, "{}", answer.text());
     }
 
     /// Whether a customer shows `has_login` in `GET /api/v1/customers`.
