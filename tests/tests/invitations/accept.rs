@@ -72,3 +72,35 @@ async fn declining_from_the_page_is_respected_by_later_invites_unless_overridden
     assert_eq!(overridden["invited"], 1, "an explicit override invites again: {overridden}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_double_submitted_accept_creates_one_login_and_the_weak_or_mismatched_password_none() {
+    let smtp = SmtpServer::start().await;
+    let (app, report) = with_sample(&smtp).await;
+    let invited = invite_one(&app, &smtp, &report, 11).await;
+    let id = invited.invitation["id"].as_str().expect("an id").to_owned();
+    let page = app.open_link(&invited.token).await;
+    let form = page.form("/accept").expect("an accept form");
+    let cookie = page.csrf_cookie.clone().expect("a CSRF cookie");
+
+    let weak = app.post_form(&form, Some(&cookie), &[("password", "short"), ("password_confirm", "short")]).await;
+    let differ = app
+        .post_form(&form, Some(&cookie), &[("password", PASSWORD), ("password_confirm", "another one entirely")])
+        .await;
+
+    assert_eq!((weak.status, differ.status), (422, 422), "{} / {}", weak.html, differ.html);
+    assert_eq!(app.status_of(&id).await, "pending");
+    let fields = [("password", PASSWORD), ("password_confirm", PASSWORD)];
+
+    let (one, two) =
+        tokio::join!(app.post_form(&form, Some(&cookie), &fields), app.post_form(&form, Some(&cookie), &fields));
+
+    let mut statuses = [one.status, two.status];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 410], "one accept wins, the other finds the link used: {} / {}", one.html, two.html);
+    assert_eq!(app.status_of(&id).await, "accepted");
+    assert!(app.has_login(&invited.customer_id).await);
+    let events = app.admin("GET", &format!("/api/v1/invitations/{id}/events"), None).await.json();
+    assert_eq!(events.as_array().map(Vec::len), Some(2), "issued and accepted once: {events}");
+    app.stop().await;
+}

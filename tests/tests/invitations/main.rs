@@ -9,4 +9,5 @@ mod expiry;
 mod follow_up;
 mod post_only;
 mod restart;
+mod shared_email;
 mod support;
