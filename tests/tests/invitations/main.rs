@@ -7,6 +7,7 @@ mod bulk;
 mod credentials;
 mod expiry;
 mod follow_up;
+mod outage;
 mod post_only;
 mod restart;
 mod shared_email;

@@ -47,6 +47,11 @@ async fn a_batch_stopped_mid_way_resumes_after_a_restart_and_invites_everyone_ex
 
     let after_stop = app.batch(&id).await;
     assert_ne!(after_stop["state"], "completed", "stopped mid-way: {after_stop} (seen {midway})");
+    // The stopped worker's lease still holds the batch: asking again returns it.
+    let again = app.admin("POST", "/api/v1/invitations", Some(&json!({ "all": true }))).await;
+    assert_eq!(again.status, 202, "{}", again.text());
+    assert_eq!(again.json()["batch_id"], id.as_str(), "{}", again.text());
+    assert_eq!(again.json()["created"], false, "{}", again.text());
     app.clock.advance(PAST_THE_LEASE);
     let batch = app.completed_batch(&id).await;
     eventually("every email is delivered", || async {
