@@ -34,8 +34,13 @@ async fn opening_a_link_changes_nothing_and_accepting_it_creates_the_login() {
     assert_eq!(used.status, 410, "a used link is gone: {}", used.html);
     assert!(used.html.contains("already accepted"), "{}", used.html);
     let events = app.admin("GET", &format!("/api/v1/invitations/{id}/events"), None).await.json();
-    let kinds: Vec<&str> = events.as_array().into_iter().flatten().filter_map(|e| e["kind"].as_str()).collect();
-    assert_eq!(kinds, ["issued", "accepted"], "{events}");
+    let trail: Vec<(&str, &str)> = events
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| Some((e["kind"].as_str()?, e["actor"].as_str()?)))
+        .collect();
+    assert_eq!(trail, [("issued", "staff"), ("accepted", "contact")], "{events}");
 
     let sent = smtp.count();
     let again = app.invite_customer(&invited.customer_id, &json!({})).await;

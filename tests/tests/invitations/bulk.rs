@@ -109,3 +109,33 @@ async fn sending_to_another_address_delivers_every_email_there_only() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_preview_foretells_the_batch_and_sends_nothing() {
+    let smtp = SmtpServer::start().await;
+    let (app, report) = with_sample(&smtp).await;
+    let expected = invite_all(SAMPLE_CUSTOMERS, &report);
+    let body = json!({ "all": true });
+
+    let preview = app.admin("POST", "/api/v1/invitations/preview", Some(&body)).await;
+
+    assert_eq!(preview.status, 200, "{}", preview.text());
+    let preview = preview.json();
+    assert_eq!(preview["total"].as_u64(), Some(expected.total), "{preview}");
+    assert_eq!(preview["invited"].as_u64(), Some(expected.recipients.len() as u64), "{preview}");
+    assert_eq!(skipped_of(&preview), expected.skipped, "{preview}");
+    let rows = preview["rows"].as_array().cloned().unwrap_or_default();
+    assert!(!rows.is_empty(), "{preview}");
+    for row in &rows {
+        let to = row["recipient"].as_str();
+        assert!(to.is_some() != row["skip_reason"].is_string(), "a row is either sent or skipped: {row}");
+        assert!(to.is_none_or(|to| expected.recipients.iter().any(|r| r == to)), "{row}");
+    }
+    assert!(app.invitations(None).await.is_empty(), "a preview invites nobody");
+
+    let batch = app.invite_and_wait(&body).await;
+
+    assert_eq!(batch["invited"], preview["invited"], "{batch}");
+    assert_eq!(skipped_of(&batch), skipped_of(&preview), "{batch}");
+    app.stop().await;
+}

@@ -1,4 +1,4 @@
-//! A small HTML-form helper for the portal pages: find a form by its action,
+//! HTML forms of the portal pages: find a form by its action,
 //! read its hidden fields (the CSRF value), and post it with the CSRF cookie
 //! the page set, as a browser would.
 

@@ -1,7 +1,7 @@
 //! Test support for the invitation tests: the composed server with SMTP mail
 //! to a real server on loopback and a clock the test moves
 //! ([`Portico::spawn`]), one helper per endpoint ([`api`], [`portal`]), email
-//! reading ([`mail`]), an HTML-form helper ([`form`]), and the outcomes the
+//! reading ([`mail`]), HTML forms ([`form`]), and the outcomes the
 //! sample data should produce ([`expected`]).
 
 pub mod api;
