@@ -33,14 +33,26 @@ async fn delivered(app: &Portico, smtp: &SmtpServer, batch_id: &str, sent: u64) 
 #[tokio::test]
 async fn inviting_all_sends_one_email_per_eligible_contact_and_reports_every_other_with_its_reason() {
     let smtp = SmtpServer::start().await;
-    let (app, report) = with_sample(&smtp).await;
+    let app = Portico::spawn(&smtp).await;
+    invite_all_sends_once(app, &smtp).await;
+}
+
+#[tokio::test]
+async fn on_postgresql_inviting_all_sends_one_email_per_eligible_contact() {
+    let smtp = SmtpServer::start().await;
+    let Some(app) = Portico::spawn_postgres(&smtp).await else { return };
+    invite_all_sends_once(app, &smtp).await;
+}
+
+async fn invite_all_sends_once(app: Portico, smtp: &SmtpServer) {
+    let report = app.import_customers(SAMPLE_CUSTOMERS).await;
     let expected = invite_all(SAMPLE_CUSTOMERS, &report);
 
     let id = app.invite(&json!({ "all": true, "mode": "link" })).await;
     let batch = app.completed_batch(&id).await;
     let invited = batch["invited"].as_u64().unwrap_or_default();
     let deliverable = expected.deliverable.len() as u64;
-    delivered(&app, &smtp, &id, deliverable).await;
+    delivered(&app, smtp, &id, deliverable).await;
 
     assert_eq!(batch["total"].as_u64(), Some(expected.total), "{batch}");
     assert_eq!(invited, expected.recipients.len() as u64, "{batch}");

@@ -31,6 +31,17 @@ fn export(customers: usize) -> String {
 async fn a_batch_stopped_mid_way_resumes_after_a_restart_and_invites_everyone_exactly_once() {
     let smtp = SmtpServer::start().await;
     let app = Portico::spawn(&smtp).await;
+    stopped_batch_resumes_once(app, &smtp).await;
+}
+
+#[tokio::test]
+async fn on_postgresql_a_batch_stopped_mid_way_resumes_and_invites_everyone_exactly_once() {
+    let smtp = SmtpServer::start().await;
+    let Some(app) = Portico::spawn_postgres(&smtp).await else { return };
+    stopped_batch_resumes_once(app, &smtp).await;
+}
+
+async fn stopped_batch_resumes_once(app: Portico, smtp: &SmtpServer) {
     let report = app.import_customers(export(CUSTOMERS).as_bytes()).await;
     assert_eq!(report["created"].as_u64(), Some(CUSTOMERS as u64), "{report}");
 

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod clock;
+pub mod database;
 pub mod expected;
 pub mod form;
 pub mod mail;
@@ -19,6 +20,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use clock::TestClock;
+use database::Store;
 use portico_domain::Role;
 use portico_server::{Application, Config, Wiring};
 use portico_testkit::smtp::SmtpServer;
@@ -37,8 +39,9 @@ pub struct Portico {
     pub admin_key: String,
     /// The shared clock.
     pub clock: Arc<TestClock>,
-    /// Its data directory (the SQLite database).
+    /// Its data directory.
     pub dir: PathBuf,
+    store: Store,
     mail: String,
 }
 
@@ -48,35 +51,53 @@ impl Portico {
     /// Starts the server on port 0 with a fresh SQLite database, mail to
     /// `smtp`, and its own [`TestClock`].
     pub async fn spawn(smtp: &SmtpServer) -> Self {
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("portico-invitations-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("a temporary directory");
+        let dir = data_dir();
+        let store = Store::Sqlite(format!("sqlite://{}/portico.db?mode=rwc", dir.display()));
+        Self::spawn_on(smtp, dir, store).await
+    }
+
+    /// As [`spawn`](Self::spawn) on a fresh PostgreSQL database, or `None`
+    /// when `PORTICO_TEST_DATABASE_URL` is unset.
+    pub async fn spawn_postgres(smtp: &SmtpServer) -> Option<Self> {
+        let store = Store::postgres().await?;
+        Some(Self::spawn_on(smtp, data_dir(), store).await)
+    }
+
+    async fn spawn_on(smtp: &SmtpServer, dir: PathBuf, store: Store) -> Self {
         let clock = Arc::new(TestClock::default());
-        let app = start(&dir, &smtp.url(), clock.clone()).await;
+        let app = start(store.url(), &smtp.url(), clock.clone()).await;
         let admin_key =
             app.wiring().create_api_key().execute(None, Role::Admin, "e2e admin").await.expect("an admin key").key;
-        Self { address: app.address(), app, admin_key, clock, dir, mail: smtp.url() }
+        Self { address: app.address(), app, admin_key, clock, dir, store, mail: smtp.url() }
     }
 
     /// Stops the application (as a stop or crash mid-batch would) and starts
     /// a new one on the same database, SMTP server and clock.
     pub async fn restart(self) -> Self {
         self.app.stop().await.expect("a clean stop");
-        let app = start(&self.dir, &self.mail, self.clock.clone()).await;
+        let app = start(self.store.url(), &self.mail, self.clock.clone()).await;
         Self { address: app.address(), app, ..self }
     }
 
     /// Stops the server and removes its data.
     pub async fn stop(self) {
         self.app.stop().await.expect("a clean stop");
+        self.store.remove().await;
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
-async fn start(dir: &std::path::Path, mail: &str, clock: Arc<TestClock>) -> Application {
+fn data_dir() -> PathBuf {
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("portico-invitations-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    dir
+}
+
+async fn start(database_url: &str, mail: &str, clock: Arc<TestClock>) -> Application {
     let config = Config {
-        database_url: format!("sqlite://{}/portico.db?mode=rwc", dir.display()),
+        database_url: database_url.to_owned(),
         listen: "127.0.0.1:0".parse().expect("an address"),
         public_url: None,
         mail: mail.to_owned(),
