@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::support::eventually;
 use crate::support::expected::{PrimaryRow, primary_rows, skipped_of};
 use crate::support::mail::{field_of, recipient_of, token_of};
-use crate::support::scenario::{customer_id, deliverable, with_sample};
+use crate::support::scenario::{customer_id, deliverable, nth_email, nth_reachable, with_sample};
 
 /// Why a reachable contact would be skipped with these patterns, if it would.
 fn reason(row: &PrimaryRow) -> Option<&'static str> {
@@ -106,5 +106,33 @@ async fn credentials_from_customer_number_and_phone_skip_contacts_without_them_a
     let id = invitation["id"].as_str().expect("an id");
     assert_eq!(app.status_of(id).await, "accepted");
     assert!(app.has_login(invitation["customer_id"].as_str().expect("an id")).await);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn sign_in_attempts_on_a_credentials_link_are_rate_limited() {
+    let smtp = SmtpServer::start().await;
+    let (app, report) = with_sample(&smtp).await;
+    let customer = customer_id(&app, &nth_reachable(&report, 0)).await;
+    let batch = app.invite_customer(&customer, &json!({ "mode": "credentials" })).await;
+    assert_eq!(batch["invited"], 1, "{batch}");
+    let email = nth_email(&smtp, 1).await;
+    let (token, username) = (token_of(&email), field_of(&email, "Username:").expect("a username"));
+    let password = field_of(&email, "Password:").expect("a password");
+    let new_password = "a brand new passphrase";
+
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        let wrong = [("username", username.as_str()), ("password", "wrong guess"), ("new_password", new_password)];
+        statuses.push(app.submit(&token, "/accept", &wrong).await.status);
+    }
+    let right = [("username", username.as_str()), ("password", password.as_str()), ("new_password", new_password)];
+    let blocked = app.submit(&token, "/accept", &right).await;
+
+    assert_eq!(statuses, [401; 5]);
+    assert_eq!(blocked.status, 429, "{}", blocked.html);
+    let id = app.invitation_to(&recipient_of(&email)).await["id"].as_str().expect("an id").to_owned();
+    assert_eq!(app.status_of(&id).await, "pending");
+    assert!(!app.has_login(&customer).await);
     app.stop().await;
 }

@@ -6,7 +6,9 @@ use chrono::TimeDelta;
 use portico_testkit::smtp::SmtpServer;
 use serde_json::json;
 
+use crate::support::form::Form;
 use crate::support::mail::{recipient_of, token_of};
+use crate::support::portal::link;
 use crate::support::scenario::{customer_id, invite_one, nth_email, nth_reachable, with_sample};
 
 /// Past any invitation lifetime the settings allow by default.
@@ -30,6 +32,16 @@ async fn a_new_link_asked_for_on_the_expired_page_goes_to_the_email_on_file_neve
 
     assert_eq!(asked.status, 200, "{}", asked.html);
     assert!(asked.html.contains("Check your inbox"), "{}", asked.html);
+    // An unknown link gets the same answer: the page reveals nothing.
+    let unknown = app.open_link(&"0".repeat(64)).await;
+    assert_eq!(unknown.status, 404, "{}", unknown.html);
+    let form = Form {
+        action: format!("{}/new-link", link(&"0".repeat(64))),
+        hidden: vec![("csrf".to_owned(), unknown.csrf_cookie.clone().expect("a CSRF cookie"))],
+        fields: Vec::new(),
+    };
+    let same = app.post_form(&form, unknown.csrf_cookie.as_deref(), &[]).await;
+    assert_eq!((same.status, same.html.as_str()), (asked.status, asked.html.as_str()));
     let second = nth_email(&smtp, 2).await;
     let on_file = recipient_of(&second);
     assert_ne!(on_file, tester, "the new link went to the typed address");
