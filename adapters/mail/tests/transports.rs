@@ -95,6 +95,18 @@ async fn replies_and_outages_are_classified() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_internationalised_address_to_a_server_without_smtputf8_fails_for_good() {
+    let server = SmtpServer::start().await;
+    let smtp = SmtpTransport::from_url(&server.url(), &smtp_options(1), sender()).unwrap();
+
+    let refused = smtp.send(&email(1, "zoë.smith@acme.example"), date()).await.unwrap_err();
+
+    assert!(matches!(&refused, SendError::Permanent(m) if m.contains("SMTPUTF8")), "{refused:?}");
+    smtp.send(&email(2, "zoe.smith@acme.example"), date()).await.unwrap();
+    assert_eq!(server.count(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn line_breaks_in_names_and_subjects_never_inject_a_header() {
     let server = SmtpServer::start().await;
     let smtp = SmtpTransport::from_url(&server.url(), &smtp_options(1), sender()).unwrap();

@@ -122,8 +122,9 @@ impl MailTransport for SmtpTransport {
     }
 }
 
-/// 5xx replies are permanent; everything else (4xx, connection, TLS, timeout)
-/// may pass on a later attempt.
+/// 5xx replies are permanent, and so is a non-ASCII envelope to a server
+/// without SMTPUTF8; everything else (4xx, connection, TLS, timeout) may pass
+/// on a later attempt.
 pub(super) fn classify(error: &lettre::transport::smtp::Error) -> SendError {
     let mut message = error.to_string();
     let mut source = std::error::Error::source(error);
@@ -132,7 +133,11 @@ pub(super) fn classify(error: &lettre::transport::smtp::Error) -> SendError {
         message.push_str(&cause.to_string());
         source = cause.source();
     }
-    if error.is_permanent() { SendError::Permanent(message) } else { SendError::Transient(message) }
+    // lettre refuses an internationalised address before sending when the
+    // server does not offer SMTPUTF8: every retry fails the same way, so
+    // retrying for hours would only keep the email "queued" with no hope.
+    let unencodable = error.is_client() && message.contains("SMTPUTF8");
+    if error.is_permanent() || unencodable { SendError::Permanent(message) } else { SendError::Transient(message) }
 }
 
 /// The URL with its password replaced, for logs and errors.

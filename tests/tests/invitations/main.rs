@@ -1,0 +1,14 @@
+//! End-to-end tests of invitations over the composed server: SQLite, a real
+//! SMTP server on loopback, the portal pages driven as a browser would, and
+//! a clock the tests move forward instead of waiting.
+
+mod accept;
+mod bulk;
+mod credentials;
+mod expiry;
+mod follow_up;
+mod outage;
+mod post_only;
+mod restart;
+mod shared_email;
+mod support;
