@@ -3,6 +3,7 @@
 //! a clock the tests move forward instead of waiting.
 
 mod accept;
+mod browser;
 mod bulk;
 mod credentials;
 mod expiry;
