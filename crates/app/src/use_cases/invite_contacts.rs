@@ -299,11 +299,7 @@ impl InviteContacts {
         // The futures are made first (none runs before it is polled), so the
         // stream holds no closure over borrowed data.
         let hashes: Vec<_> = secrets.map(|secret| self.hasher.hash(secret.expose())).collect();
-        stream::iter(hashes)
-            .buffered(at_once)
-            .try_collect()
-            .await
-            .map_err(InviteContactsError::Unexpected)
+        stream::iter(hashes).buffered(at_once).try_collect().await.map_err(InviteContactsError::Unexpected)
     }
 
     async fn taken_usernames(
