@@ -2,6 +2,7 @@
 //! composed server on port 0 with a fresh SQLite database, and [`TestApp`]
 //! has one helper per endpoint over a plain HTTP/1.1 client.
 
+pub mod bench;
 mod client;
 
 use std::net::SocketAddr;
@@ -38,11 +39,20 @@ static NEXT: AtomicU32 = AtomicU32::new(0);
 /// # Errors
 /// When the server does not start.
 pub async fn spawn_app() -> anyhow::Result<TestApp> {
+    spawn_app_with(|_| {}).await
+}
+
+/// As [`spawn_app`], with the configuration changed first by `configure`
+/// (such as `mail` pointing at an SMTP server).
+///
+/// # Errors
+/// When the server does not start.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> anyhow::Result<TestApp> {
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("portico-e2e-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)?;
-    let config = Config {
+    let mut config = Config {
         database_url: format!("sqlite://{}/portico.db?mode=rwc", dir.display()),
         listen: "127.0.0.1:0".parse()?,
         public_url: None,
@@ -51,6 +61,7 @@ pub async fn spawn_app() -> anyhow::Result<TestApp> {
         mail_from: portico_server::config::DEFAULT_MAIL_FROM.to_owned(),
         mail_rate: None,
     };
+    configure(&mut config);
     let app = Application::build(config).await?;
     let admin_key = app.wiring().create_api_key().execute(None, Role::Admin, "e2e admin").await?.key;
     Ok(TestApp { address: app.address(), admin_key, app, dir })

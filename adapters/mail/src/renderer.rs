@@ -67,8 +67,8 @@ struct CachedOverride {
 
 /// Renders emails: a merchant's override of the kind when stored, the default
 /// otherwise. Overrides are compiled once and reused while their source is
-/// unchanged (the store is still asked on every render, so an edit made by
-/// another instance is seen at once).
+/// unchanged (the store is still asked on every render, or once per
+/// `render_all`, so an edit made by another instance is seen at once).
 pub struct HandlebarsRenderer {
     engine: Engine,
     store: Arc<dyn TemplateStore>,
@@ -100,20 +100,65 @@ impl HandlebarsRenderer {
         content: &EmailContent,
     ) -> Result<RenderedEmail, RenderFailure> {
         let kind = content.kind();
-        let (_, ctx) = context_of(content).map_err(|source| RenderFailure::Template { kind: kind.as_str(), source })?;
+        let template = self.template(merchant, kind).await?;
+        self.render_with(template.as_deref(), content)
+    }
+
+    /// Renders several emails of one merchant, in order, loading each kind's
+    /// override once for the whole call.
+    ///
+    /// # Errors
+    /// See [`RenderFailure`], for the first email that fails.
+    pub async fn render_emails(
+        &self,
+        merchant: MerchantId,
+        contents: &[EmailContent],
+    ) -> Result<Vec<RenderedEmail>, RenderFailure> {
+        let mut templates: Vec<(MailKind, Option<Arc<CachedOverride>>)> = Vec::new();
+        let mut rendered = Vec::with_capacity(contents.len());
+        for content in contents {
+            let kind = content.kind();
+            let known = templates.iter().find(|(k, _)| *k == kind).map(|(_, t)| t.clone());
+            let template = match known {
+                Some(template) => template,
+                None => {
+                    let template = self.template(merchant, kind).await?;
+                    templates.push((kind, template.clone()));
+                    template
+                }
+            };
+            rendered.push(self.render_with(template.as_deref(), content)?);
+        }
+        Ok(rendered)
+    }
+
+    /// The merchant's compiled override of `kind`, or `None` for the default.
+    async fn template(
+        &self,
+        merchant: MerchantId,
+        kind: MailKind,
+    ) -> Result<Option<Arc<CachedOverride>>, RenderFailure> {
         let stored = self
             .store
             .get(merchant, kind)
             .await
             .map_err(|source| RenderFailure::Store { kind: kind.as_str(), source })?;
-        let result = match stored {
+        stored.map(|source| self.compiled(merchant, kind, source)).transpose()
+    }
+
+    fn render_with(
+        &self,
+        template: Option<&CachedOverride>,
+        content: &EmailContent,
+    ) -> Result<RenderedEmail, RenderFailure> {
+        let kind = content.kind();
+        let failed = |source| RenderFailure::Template { kind: kind.as_str(), source };
+        let (_, ctx) = context_of(content).map_err(failed)?;
+        match template {
             None => self.engine.render_default(kind, &ctx),
-            Some(source) => {
-                let cached = self.compiled(merchant, kind, source)?;
-                self.engine.render_compiled(&cached.compiled, &ctx)
-            }
-        };
-        result.map_err(|source| RenderFailure::Template { kind: kind.as_str(), source })
+            Some(cached) => self.engine.render_compiled(&cached.compiled, &ctx),
+        }
+        .map_err(failed)
     }
 
     /// Checks a staff-edited template: merge tags, syntax, and a render with
@@ -197,5 +242,13 @@ fn render_problem(error: &RenderError) -> TemplateSourceErrors {
 impl TemplateRenderer for HandlebarsRenderer {
     async fn render(&self, merchant: MerchantId, content: &EmailContent) -> Result<RenderedEmail, BoxError> {
         Ok(self.render_email(merchant, content).await?)
+    }
+
+    async fn render_all(
+        &self,
+        merchant: MerchantId,
+        contents: &[EmailContent],
+    ) -> Result<Vec<RenderedEmail>, BoxError> {
+        Ok(self.render_emails(merchant, contents).await?)
     }
 }

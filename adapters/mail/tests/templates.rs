@@ -183,3 +183,26 @@ fn every_starter_template_validates_and_previews() {
         assert!(email.html.contains("<p>Hello Ann Lee,</p>"), "{kind:?}");
     }
 }
+
+#[tokio::test]
+async fn rendering_many_loads_each_kind_once_and_matches_rendering_one_by_one() {
+    let (renderer, store) = renderer();
+    let source =
+        TemplateSource { subject: "Hi [ContactName]".into(), html: "[ResetLink]".into(), text: "[ResetLink]".into() };
+    renderer.save_override(merchant(), MailKind::PasswordReset, &source).await.unwrap();
+    let contents: Vec<EmailContent> = [MailKind::PasswordReset, MailKind::InvitationLink]
+        .into_iter()
+        .cycle()
+        .take(10)
+        .map(|kind| sample_content(kind, sample_common()))
+        .collect();
+    let before = store.gets.load(std::sync::atomic::Ordering::Relaxed);
+    let many = renderer.render_all(merchant(), &contents).await.unwrap();
+    assert_eq!(store.gets.load(std::sync::atomic::Ordering::Relaxed) - before, 2, "one read per kind");
+    let mut one_by_one = Vec::new();
+    for content in &contents {
+        one_by_one.push(renderer.render(merchant(), content).await.unwrap());
+    }
+    assert_eq!(many, one_by_one);
+    assert!(many[0].subject.starts_with("Hi "), "the override applies: {}", many[0].subject);
+}

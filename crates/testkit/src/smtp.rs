@@ -62,6 +62,10 @@ struct Rules {
 struct Sink {
     current: Captured,
     received: Arc<Mutex<Vec<Captured>>>,
+    /// Messages accepted, kept or not.
+    accepted: Arc<AtomicUsize>,
+    /// Whether to keep each message (else only count it).
+    keep: bool,
     sessions: Arc<AtomicUsize>,
     rules: Arc<Mutex<Rules>>,
 }
@@ -96,12 +100,18 @@ impl Handler for Sink {
     }
 
     fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.current.data.push_str(&String::from_utf8_lossy(buf));
+        if self.keep {
+            self.current.data.push_str(&String::from_utf8_lossy(buf));
+        }
         Ok(())
     }
 
     fn data_end(&mut self) -> Response {
-        self.received.lock().unwrap().push(std::mem::take(&mut self.current));
+        let message = std::mem::take(&mut self.current);
+        if self.keep {
+            self.received.lock().unwrap().push(message);
+        }
+        self.accepted.fetch_add(1, Ordering::SeqCst);
         response::OK
     }
 }
@@ -112,6 +122,7 @@ pub struct SmtpServer {
     /// The port clients connect to (the gate's).
     pub port: u16,
     received: Arc<Mutex<Vec<Captured>>>,
+    accepted: Arc<AtomicUsize>,
     sessions: Arc<AtomicUsize>,
     rules: Arc<Mutex<Rules>>,
     gate: Gate,
@@ -125,11 +136,23 @@ impl std::fmt::Debug for Sink {
 
 impl SmtpServer {
     /// Starts mailin on an ephemeral loopback port and opens a gate before it.
+    /// Every message is kept, for [`received`](Self::received).
     pub async fn start() -> Self {
+        Self::start_with(true).await
+    }
+
+    /// As [`start`](Self::start), but messages are only counted, not kept:
+    /// for benchmarks, whose memory figures must not include the messages.
+    pub async fn start_counting() -> Self {
+        Self::start_with(false).await
+    }
+
+    async fn start_with(keep: bool) -> Self {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let backend = listener.local_addr().unwrap();
-        let sink = Sink::default();
-        let (received, sessions, rules) = (sink.received.clone(), sink.sessions.clone(), sink.rules.clone());
+        let sink = Sink { keep, ..Sink::default() };
+        let (received, accepted) = (sink.received.clone(), sink.accepted.clone());
+        let (sessions, rules) = (sink.sessions.clone(), sink.rules.clone());
         let mut server = Server::new(sink);
         server
             .with_name("smtp.test")
@@ -140,7 +163,7 @@ impl SmtpServer {
         // mailin's error type is not Send: serve on a plain thread and drop its result.
         std::thread::spawn(move || drop(server.serve()));
         let gate = Gate::open(backend).await;
-        Self { port: gate.port, received, sessions, rules, gate }
+        Self { port: gate.port, received, accepted, sessions, rules, gate }
     }
 
     /// The URL of a plain SMTP connection to the server, through the gate.
@@ -153,14 +176,14 @@ impl SmtpServer {
         format!("smtp://{}", self.gate.backend)
     }
 
-    /// Every message received so far.
+    /// Every message received so far (none when only counting).
     pub fn received(&self) -> Vec<Captured> {
         self.received.lock().unwrap().clone()
     }
 
     /// Messages received so far.
     pub fn count(&self) -> usize {
-        self.received.lock().unwrap().len()
+        self.accepted.load(Ordering::SeqCst)
     }
 
     /// SMTP sessions (EHLO) so far.

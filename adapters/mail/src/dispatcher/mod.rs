@@ -11,11 +11,14 @@ mod pacing;
 mod report;
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use portico_app::{ClaimedEmail, Clock, OutboxRepository, RepositoryError};
+use portico_domain::OutboxMessageId;
 use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::JoinSet;
+use uuid::Uuid;
 
 use crate::transport::{MailTransport, SendError};
 use pacing::{RateLimiter, backoff};
@@ -109,6 +112,17 @@ impl Dispatcher {
     }
 }
 
+/// A group of sends being recorded: resolves to (sent, unrecorded).
+type Recording = Pin<Box<dyn Future<Output = (usize, usize)> + Send>>;
+
+/// How a delivery task ended.
+enum Delivery {
+    /// The server accepted the email (id, lease); it is recorded with others.
+    Accepted((OutboxMessageId, Uuid)),
+    /// Failed or given back, and recorded (or counted as unrecorded).
+    Done(Outcome),
+}
+
 /// `now + wait`, saturating instead of overflowing on absurd settings.
 fn after(now: chrono::DateTime<chrono::Utc>, wait: std::time::Duration) -> chrono::DateTime<chrono::Utc> {
     chrono::Duration::from_std(wait)
@@ -162,54 +176,114 @@ impl Inner {
         for email in claimed {
             tasks.spawn(self.clone().deliver(email, stop.clone()));
         }
-        while let Some(joined) = tasks.join_next().await {
-            match joined {
-                Ok(outcome) => report.add(outcome),
-                Err(error) => {
-                    tracing::error!(error = &error as &dyn std::error::Error, "an outbox delivery task failed");
-                    report.add(Outcome::Unrecorded);
+        // Accepted sends are recorded in groups, group commit style: those
+        // accepted while the previous group was being written go together.
+        // When idle each send is recorded at once; under load one statement
+        // records many, instead of one round trip to storage per email.
+        let mut accepted = Vec::new();
+        let mut recording: Option<Recording> = None;
+        let mut sending = true;
+        loop {
+            if recording.is_none() && !accepted.is_empty() {
+                recording = Some(Box::pin(self.clone().record_sent(std::mem::take(&mut accepted))));
+            }
+            if !sending && recording.is_none() {
+                return Ok(report);
+            }
+            let recorded = async {
+                match recording.as_mut() {
+                    Some(recording) => recording.await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                joined = tasks.join_next(), if sending => match joined {
+                    None => sending = false,
+                    Some(Ok(Delivery::Accepted(sent))) => accepted.push(sent),
+                    Some(Ok(Delivery::Done(outcome))) => report.add(outcome),
+                    Some(Err(error)) => {
+                        tracing::error!(error = &error as &dyn std::error::Error, "an outbox delivery task failed");
+                        report.add(Outcome::Unrecorded);
+                    }
+                },
+                (sent, unrecorded) = recorded => {
+                    recording = None;
+                    report.sent += sent;
+                    report.unrecorded += unrecorded;
                 }
             }
         }
-        Ok(report)
     }
 
-    async fn deliver(self: Arc<Self>, claimed: ClaimedEmail, mut stop: watch::Receiver<bool>) -> Outcome {
+    async fn deliver(self: Arc<Self>, claimed: ClaimedEmail, mut stop: watch::Receiver<bool>) -> Delivery {
         let _permit = tokio::select! {
             biased;
-            () = stopped(&mut stop) => return self.release(&claimed).await,
+            () = stopped(&mut stop) => return Delivery::Done(self.release(&claimed).await),
             permit = self.permits.acquire() => match permit {
                 Ok(permit) => permit,
-                Err(_) => return self.release(&claimed).await,
+                Err(_) => return Delivery::Done(self.release(&claimed).await),
             },
         };
         tokio::select! {
             biased;
-            () = stopped(&mut stop) => return self.release(&claimed).await,
+            () = stopped(&mut stop) => return Delivery::Done(self.release(&claimed).await),
             () = self.limiter.acquire() => {}
         }
         // From here on the send is finished even during shutdown.
-        let result = self.transport.send(&claimed.email, self.clock.now()).await;
-        self.record(&claimed, result).await
+        match self.transport.send(&claimed.email, self.clock.now()).await {
+            Ok(()) => Delivery::Accepted((claimed.email.id, claimed.lease)),
+            Err(error) => Delivery::Done(self.record(&claimed, error).await),
+        }
     }
 
-    async fn record(&self, claimed: &ClaimedEmail, result: Result<(), SendError>) -> Outcome {
+    /// Records a group of accepted sends, one statement per lease (a claim
+    /// usually holds one): (sent, unrecorded).
+    async fn record_sent(self: Arc<Self>, mut accepted: Vec<(OutboxMessageId, Uuid)>) -> (usize, usize) {
+        accepted.sort_unstable_by_key(|&(_, lease)| lease);
+        let (mut sent, mut unrecorded) = (0, 0);
+        for group in accepted.chunk_by(|a, b| a.1 == b.1) {
+            let lease = group[0].1;
+            let ids: Vec<OutboxMessageId> = group.iter().map(|&(id, _)| id).collect();
+            match self.outbox.mark_sent_many(&ids, lease, self.clock.now()).await {
+                Ok(recorded) => {
+                    let lost = ids.len().saturating_sub(recorded.len());
+                    if lost > 0 {
+                        tracing::warn!(lost, "sent outbox emails were no longer under their lease");
+                    }
+                    sent += recorded.len();
+                    unrecorded += lost;
+                }
+                Err(error) => {
+                    let count = ids.len();
+                    tracing::warn!(
+                        count,
+                        error = &error as &dyn std::error::Error,
+                        "recording sent outbox emails failed"
+                    );
+                    unrecorded += count;
+                }
+            }
+        }
+        (sent, unrecorded)
+    }
+
+    /// Records a failed send: retried later, or failed for good.
+    async fn record(&self, claimed: &ClaimedEmail, error: SendError) -> Outcome {
         let (id, lease) = (claimed.email.id, claimed.lease);
         let attempt = claimed.attempts.saturating_add(1);
-        let (stored, outcome) = match result {
-            Ok(()) => (self.outbox.mark_sent(id, lease, self.clock.now()).await, Outcome::Sent),
-            Err(SendError::Transient(error)) if attempt < self.config.max_attempts => {
+        let (stored, outcome) = match error {
+            SendError::Transient(error) if attempt < self.config.max_attempts => {
                 let wait = backoff(self.config.backoff_base, self.config.backoff_max, attempt, id);
                 let retry_at = after(self.clock.now(), wait);
                 tracing::info!(%id, attempt, %error, "outbox email failed transiently; retrying");
                 (self.outbox.mark_failed(id, lease, &error, Some(retry_at)).await, Outcome::Retrying)
             }
-            Err(SendError::Transient(error)) => {
+            SendError::Transient(error) => {
                 let error = format!("gave up after {attempt} attempts: {error}");
                 tracing::warn!(%id, %error, "outbox email failed");
                 (self.outbox.mark_failed(id, lease, &error, None).await, Outcome::Failed)
             }
-            Err(SendError::Permanent(error)) => {
+            SendError::Permanent(error) => {
                 tracing::warn!(%id, %error, "outbox email refused for good");
                 (self.outbox.mark_failed(id, lease, &error, None).await, Outcome::Failed)
             }

@@ -60,7 +60,6 @@ pub struct DrainReport {
 impl DrainReport {
     pub(super) fn add(&mut self, outcome: Outcome) {
         match outcome {
-            Outcome::Sent => self.sent += 1,
             Outcome::Retrying => self.retrying += 1,
             Outcome::Failed => self.failed += 1,
             Outcome::Released => self.released += 1,
@@ -80,7 +79,6 @@ impl DrainReport {
 
 #[derive(Clone, Copy, Debug)]
 pub(super) enum Outcome {
-    Sent,
     Retrying,
     Failed,
     Released,

@@ -7,6 +7,7 @@ mod m20261123_000002_invitations;
 mod m20261123_000003_default_merchant;
 mod m20261123_000004_idempotency;
 mod m20261123_000005_invitation_batch;
+mod m20261123_000006_outbox_queue_order;
 
 pub use m20261123_000003_default_merchant::DEFAULT_MERCHANT_ID;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_default_merchant::Migration),
             Box::new(m20261123_000004_idempotency::Migration),
             Box::new(m20261123_000005_invitation_batch::Migration),
+            Box::new(m20261123_000006_outbox_queue_order::Migration),
         ]
     }
 }

@@ -15,6 +15,10 @@ use crate::error::DbResultExt;
 use crate::mapping::{FAILED, QUEUED, SENT, delivery_from_model, outbox_from_model, outbox_to_model};
 use crate::sql;
 
+/// Most ids in one `mark_sent_many` statement (well under every backend's
+/// limit on bound values).
+const MARK_MANY: usize = 500;
+
 /// Queued emails and their delivery outcome.
 #[derive(Clone, Debug)]
 pub struct SeaOrmOutboxRepository {
@@ -98,6 +102,33 @@ impl OutboxRepository for SeaOrmOutboxRepository {
              WHERE id = ? AND lease_id = ? AND status = '{QUEUED}'"
         );
         self.complete(&text, vec![at.into(), id.as_uuid().into(), lease.into()]).await
+    }
+
+    async fn mark_sent_many(
+        &self,
+        ids: &[OutboxMessageId],
+        lease: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<OutboxMessageId>, RepositoryError> {
+        let backend = self.db.get_database_backend();
+        let mut recorded = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(MARK_MANY) {
+            let text = format!(
+                "UPDATE outbox SET status = '{SENT}', sent_at = ?, html = '', text = '', attempts = attempts + 1,
+                   lease_id = NULL, locked_until = NULL, last_error = NULL
+                 WHERE lease_id = ? AND status = '{QUEUED}' AND id IN ({})
+                 RETURNING id",
+                sql::list(chunk.len())
+            );
+            let mut values: Vec<Value> = vec![at.into(), lease.into()];
+            values.extend(chunk.iter().map(|id| Value::from(id.as_uuid())));
+            let rows = self.db.query_all_raw(sql::stmt(backend, &text, values)).await.repo()?;
+            for row in rows {
+                let id: Uuid = row.try_get("", "id").repo()?;
+                recorded.push(OutboxMessageId::from_uuid(id));
+            }
+        }
+        Ok(recorded)
     }
 
     async fn mark_failed(

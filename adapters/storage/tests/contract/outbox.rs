@@ -10,6 +10,7 @@ contract!(
     a_failed_attempt_is_retried_at_its_time_and_a_final_failure_is_kept,
     an_expired_lease_is_reclaimed_and_the_old_lease_can_no_longer_complete,
     a_released_email_is_due_again_at_once,
+    sending_many_records_only_the_emails_still_under_the_lease,
 );
 
 async fn claimed_emails_are_handed_out_once_and_cleared_when_sent(db: Database) {
@@ -79,4 +80,26 @@ async fn a_released_email_is_due_again_at_once(db: Database) {
     outbox.release(e.id, claim.lease).await.unwrap();
     let again = outbox.claim(1, at(1), at(601)).await.unwrap();
     assert_eq!(again.iter().map(|c| (c.email.id, c.attempts)).collect::<Vec<_>>(), [(e.id, 0)]);
+}
+
+async fn sending_many_records_only_the_emails_still_under_the_lease(db: Database) {
+    let outbox = db.outbox();
+    let m = merchant(&db, "A").await;
+    let emails: Vec<_> = (0..4).map(|_| email(m, None)).collect();
+    outbox.enqueue(&emails).await.unwrap();
+    let claimed = outbox.claim(3, t0(), at(60)).await.unwrap();
+    let lease = claimed[0].lease;
+    outbox.mark_sent(emails[0].id, lease, at(1)).await.unwrap();
+    // Already sent, sent now, sent now, never claimed (no lease).
+    let ids: Vec<_> = emails.iter().map(|e| e.id).collect();
+    let recorded = outbox.mark_sent_many(&ids, lease, at(5)).await.unwrap();
+    assert_eq!(recorded.len(), 2, "{recorded:?}");
+    assert!(recorded.contains(&ids[1]) && recorded.contains(&ids[2]));
+    for id in &ids[1..3] {
+        assert_eq!(outbox.status(*id).await.unwrap(), Some(DeliveryStatus::Sent { at: at(5) }));
+        assert_eq!(outbox.body(*id).await.unwrap(), Some((String::new(), String::new())));
+    }
+    assert_eq!(outbox.status(ids[0]).await.unwrap(), Some(DeliveryStatus::Sent { at: at(1) }), "unchanged");
+    assert_eq!(outbox.claim(10, t0(), at(60)).await.unwrap().iter().map(|c| c.email.id).collect::<Vec<_>>(), [ids[3]]);
+    assert!(outbox.mark_sent_many(&[], lease, at(6)).await.unwrap().is_empty());
 }

@@ -250,6 +250,24 @@ pub trait TemplateRenderer: Send + Sync {
     /// When the template fails (a strict-mode missing value) or the override
     /// cannot be loaded.
     async fn render(&self, merchant: MerchantId, content: &EmailContent) -> Result<RenderedEmail, BoxError>;
+
+    /// Renders several emails of one merchant, in order, each with the
+    /// templates as they stood when the call began (a bulk send renders a
+    /// chunk at once, instead of looking up the override per email).
+    ///
+    /// # Errors
+    /// As [`render`](Self::render), for the first email that fails.
+    async fn render_all(
+        &self,
+        merchant: MerchantId,
+        contents: &[EmailContent],
+    ) -> Result<Vec<RenderedEmail>, BoxError> {
+        let mut rendered = Vec::with_capacity(contents.len());
+        for content in contents {
+            rendered.push(self.render(merchant, content).await?);
+        }
+        Ok(rendered)
+    }
 }
 
 /// A merchant's edited template of one kind, in merge-tag form as staff wrote it.

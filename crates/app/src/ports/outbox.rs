@@ -95,6 +95,29 @@ pub trait OutboxRepository: Send + Sync {
     /// `LeaseLost` when the lease is no longer this claim's.
     async fn mark_sent(&self, id: OutboxMessageId, lease: Uuid, at: DateTime<Utc>) -> Result<(), RepositoryError>;
 
+    /// Marks several emails of one claim sent at once, as
+    /// [`mark_sent`](Self::mark_sent) would each; answers those recorded
+    /// (an email whose lease is no longer `lease` is left out).
+    ///
+    /// # Errors
+    /// On a storage failure.
+    async fn mark_sent_many(
+        &self,
+        ids: &[OutboxMessageId],
+        lease: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<OutboxMessageId>, RepositoryError> {
+        let mut recorded = Vec::with_capacity(ids.len());
+        for &id in ids {
+            match self.mark_sent(id, lease, at).await {
+                Ok(()) => recorded.push(id),
+                Err(RepositoryError::LeaseLost) => {}
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(recorded)
+    }
+
     /// Records a failed attempt: queued again at `retry_at`, or failed for
     /// good when `retry_at` is `None`. The error is kept for staff to see.
     ///

@@ -4,10 +4,11 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use portico_domain::credentials;
+use futures_util::{StreamExt as _, TryStreamExt as _, stream};
+use portico_domain::credentials::{self, GeneratedPassword};
 use portico_domain::{
     Actor, Candidate, ContactId, EmailAddress, Invitation, InvitationId, InvitationMode, InviteMode, InvitePlan,
-    IssueError, MerchantId, NewInvitation, OutboxMessageId, SkipReason, Username, Verdict, assess,
+    IssueError, MerchantId, NewInvitation, OutboxMessageId, PasswordHash, SkipReason, Username, Verdict, assess,
 };
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
@@ -178,7 +179,8 @@ impl InviteContacts {
     }
 
     /// Decides and prepares one chunk without writing it: eligibility,
-    /// credentials (hashed), invitations, and rendered emails.
+    /// credentials (hashed, several at once), invitations, and rendered
+    /// emails (the chunk's templates loaded once).
     ///
     /// # Errors
     /// On a failure of rendering, hashing or loading usernames.
@@ -198,6 +200,8 @@ impl InviteContacts {
         let verdicts = assess(&views, plan, &|u: &Username| taken.contains(u));
         let mut rng = ChaCha20Rng::from_seed(self.tokens.seed());
         let mut chunk = PlannedChunk::default();
+        // Who is invited, and with which first password.
+        let mut invitees = Vec::new();
         for (candidate, (contact_id, verdict)) in views.iter().zip(verdicts) {
             let (recipient, username) = match verdict {
                 Verdict::Skip(reason) => {
@@ -206,15 +210,27 @@ impl InviteContacts {
                 }
                 Verdict::Invite { recipient, username } => (recipient, username),
             };
-            let (mode, password) = match (plan.mode, username) {
+            let credentials = match (plan.mode, username) {
                 (InviteMode::Credentials { password, .. }, Some(username)) => {
                     let secret = credentials::password(password, &candidate.credential_source(), &mut rng)
                         .map_err(|m| InviteContactsError::Unexpected(m.into()))?;
-                    let password_hash =
-                        self.hasher.hash(secret.expose()).await.map_err(InviteContactsError::Unexpected)?;
+                    Some((username, secret))
+                }
+                _ => None,
+            };
+            invitees.push((candidate, contact_id, recipient, credentials));
+        }
+        let mut hashes = self.hash_all(invitees.iter().filter_map(|i| i.3.as_ref().map(|(_, s)| s))).await?.into_iter();
+        // The invitations and their emails' content.
+        let mut issued_all = Vec::with_capacity(invitees.len());
+        let mut contents = Vec::with_capacity(invitees.len());
+        for (candidate, contact_id, recipient, credentials) in invitees {
+            let (mode, password) = match credentials {
+                Some((username, secret)) => {
+                    let password_hash = hashes.next().ok_or_else(|| unexpected("a password hash is missing"))?;
                     (InvitationMode::Credentials { username, password_hash }, Some(secret))
                 }
-                _ => (InvitationMode::Link, None),
+                None => (InvitationMode::Link, None),
             };
             let new = NewInvitation {
                 id: InvitationId::from_uuid(self.tokens.uuid()),
@@ -233,9 +249,9 @@ impl InviteContacts {
                     continue;
                 }
             };
-            let to =
-                Addressee { customer_name: &candidate.customer.name, contact_name: &candidate.contact.display_name() };
-            let content = invitation_email::content(
+            let to_name = candidate.contact.display_name();
+            let to = Addressee { customer_name: &candidate.customer.name, contact_name: &to_name };
+            contents.push(invitation_email::content(
                 merchant,
                 &self.public_url,
                 to,
@@ -243,15 +259,22 @@ impl InviteContacts {
                 &issued.token,
                 password.as_ref(),
                 now,
-            );
-            let rendered =
-                self.renderer.render(merchant.id, &content).await.map_err(InviteContactsError::Unexpected)?;
+            ));
+            let email_id = OutboxMessageId::from_uuid(self.tokens.uuid());
+            issued_all.push((issued, to_name, email_id));
+        }
+        let rendered =
+            self.renderer.render_all(merchant.id, &contents).await.map_err(InviteContactsError::Unexpected)?;
+        if rendered.len() != contents.len() {
+            return Err(unexpected("the renderer returned a different number of emails"));
+        }
+        for (((issued, to_name, id), content), rendered) in issued_all.into_iter().zip(&contents).zip(rendered) {
             let email = OutboxEmail {
-                id: OutboxMessageId::from_uuid(self.tokens.uuid()),
+                id,
                 merchant_id: merchant.id,
                 kind: content.kind(),
                 to: issued.invitation.recipient().clone(),
-                to_name: candidate.contact.display_name(),
+                to_name,
                 subject: rendered.subject,
                 html: rendered.html,
                 text: rendered.text,
@@ -264,6 +287,19 @@ impl InviteContacts {
             });
         }
         Ok(chunk)
+    }
+
+    /// Hashes the passwords, one per core at a time (argon2id is the slow
+    /// part of credentials mode), in order.
+    async fn hash_all<'a>(
+        &self,
+        secrets: impl Iterator<Item = &'a GeneratedPassword>,
+    ) -> Result<Vec<PasswordHash>, InviteContactsError> {
+        let at_once = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        // The futures are made first (none runs before it is polled), so the
+        // stream holds no closure over borrowed data.
+        let hashes: Vec<_> = secrets.map(|secret| self.hasher.hash(secret.expose())).collect();
+        stream::iter(hashes).buffered(at_once).try_collect().await.map_err(InviteContactsError::Unexpected)
     }
 
     async fn taken_usernames(
@@ -287,6 +323,10 @@ impl InviteContacts {
         }
         Ok(self.logins.taken(merchant, &wanted).await?)
     }
+}
+
+fn unexpected(message: &str) -> InviteContactsError {
+    InviteContactsError::Unexpected(message.into())
 }
 
 const fn skip_reason_for(error: IssueError) -> SkipReason {

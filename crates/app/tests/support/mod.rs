@@ -46,6 +46,16 @@ pub fn candidate(n: u128, email: &str, phone: Option<&str>, standing: ContactSta
     }
 }
 
+/// What the mock renderer makes of an email: its link or credentials.
+fn render(content: &EmailContent) -> RenderedEmail {
+    let body = match content {
+        EmailContent::InvitationLink(c) => format!("link {}", c.invitation_url),
+        EmailContent::InvitationCredentials(c) => format!("user {} pass {}", c.username, c.password),
+        other => format!("{:?}", other.kind()),
+    };
+    RenderedEmail { subject: "Welcome".into(), html: body.clone(), text: body }
+}
+
 pub struct Mocks {
     pub merchants: MockMerchantRepository,
     pub invitations: MockInvitationRepository,
@@ -59,14 +69,8 @@ impl Mocks {
         let mut merchants = MockMerchantRepository::new();
         merchants.expect_get().returning(move |_| Ok(Some(merchant.clone())));
         let mut renderer = MockTemplateRenderer::new();
-        renderer.expect_render().returning(|_, content| {
-            let body = match content {
-                EmailContent::InvitationLink(c) => format!("link {}", c.invitation_url),
-                EmailContent::InvitationCredentials(c) => format!("user {} pass {}", c.username, c.password),
-                other => format!("{:?}", other.kind()),
-            };
-            Ok(RenderedEmail { subject: "Welcome".into(), html: body.clone(), text: body })
-        });
+        renderer.expect_render().returning(|_, content| Ok(render(content)));
+        renderer.expect_render_all().returning(|_, contents| Ok(contents.iter().map(render).collect()));
         Self {
             merchants,
             invitations: MockInvitationRepository::new(),
