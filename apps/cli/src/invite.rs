@@ -4,7 +4,6 @@
 //! progress; the emails leave through the server's outbox dispatcher.
 
 use std::io::Write;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -158,7 +157,7 @@ pub async fn invite(wiring: &Wiring, config: &Config, merchant: MerchantId, args
             invitations: wiring.db.invitations(),
             logins: wiring.db.logins(),
             renderer: wiring.renderer.clone(),
-            hasher: Arc::new(portico_crypto::Argon2PasswordHasher::default()),
+            hasher: wiring.hasher.clone(),
             clock: wiring.clock.clone(),
             tokens: wiring.tokens.clone(),
             public_url: public_url.trim_end_matches('/').to_owned(),

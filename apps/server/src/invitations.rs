@@ -2,11 +2,9 @@
 //! invitation API and the portal pages, and the in-process batch worker.
 
 use std::future::Future;
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::TimeDelta;
-use portico_app::PasswordHasher;
 use portico_app::use_cases::follow_up_invitations::FollowUpInvitations;
 use portico_app::use_cases::invite_contacts::InviteContacts;
 use portico_app::use_cases::preview_invitations::PreviewInvitations;
@@ -25,11 +23,6 @@ const BATCH_LEASE: TimeDelta = TimeDelta::seconds(60);
 const BATCH_POLL: Duration = Duration::from_millis(500);
 
 impl Wiring {
-    /// Password hashing.
-    fn hasher(&self) -> Arc<dyn PasswordHasher> {
-        Arc::new(portico_crypto::Argon2PasswordHasher::default())
-    }
-
     /// Issuing invitations, chunk by chunk.
     #[must_use]
     pub fn invite_contacts(&self, public_url: &str) -> InviteContacts {
@@ -38,7 +31,7 @@ impl Wiring {
             invitations: self.db.invitations(),
             logins: self.db.logins(),
             renderer: self.renderer.clone(),
-            hasher: self.hasher(),
+            hasher: self.hasher.clone(),
             clock: self.clock.clone(),
             tokens: self.tokens.clone(),
             public_url: public_url.trim_end_matches('/').to_owned(),
@@ -76,7 +69,7 @@ impl Wiring {
             invitations: self.db.invitations(),
             customers: self.customers.clone(),
             renderer: self.renderer.clone(),
-            hasher: self.hasher(),
+            hasher: self.hasher.clone(),
             clock: self.clock.clone(),
             tokens: self.tokens.clone(),
             policy: ResendPolicy::default(),
@@ -94,7 +87,7 @@ impl Wiring {
                 customers: self.customers.clone(),
                 logins: self.db.logins(),
                 acceptance: self.db.acceptance(),
-                hasher: self.hasher(),
+                hasher: self.hasher.clone(),
                 clock: self.clock.clone(),
                 tokens: self.tokens.clone(),
             },

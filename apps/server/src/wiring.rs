@@ -13,8 +13,8 @@ use portico_app::use_cases::import_invoices::ImportInvoices;
 use portico_app::use_cases::list_customers::ListCustomers;
 use portico_app::use_cases::manage_settings::ManageSettings;
 use portico_app::use_cases::upsert_customer::UpsertCustomer;
-use portico_app::{ApiKeyRepository, Clock, CustomerRepository, MerchantRepository, TokenSource};
-use portico_crypto::{OsTokenSource, SystemClock};
+use portico_app::{ApiKeyRepository, Clock, CustomerRepository, MerchantRepository, PasswordHasher, TokenSource};
+use portico_crypto::{Argon2PasswordHasher, OsTokenSource, SystemClock};
 use portico_http::ApiServices;
 use portico_mail::HandlebarsRenderer;
 use portico_storage::Database;
@@ -35,6 +35,9 @@ pub struct Wiring {
     pub keys: Arc<dyn ApiKeyRepository>,
     /// The email renderer (defaults and overrides).
     pub renderer: Arc<HandlebarsRenderer>,
+    /// Password hashing, one for the process: it bounds argon2id to one hash
+    /// per core, which only holds if every use case shares it.
+    pub hasher: Arc<dyn PasswordHasher>,
     /// Time.
     pub clock: Arc<dyn Clock>,
     /// Randomness.
@@ -64,6 +67,7 @@ impl Wiring {
             merchants: db.merchants(),
             keys: Arc::new(StaffApiKeys(db.staff())),
             renderer,
+            hasher: Arc::new(Argon2PasswordHasher::new()),
             clock: Arc::new(SystemClock),
             tokens: Arc::new(OsTokenSource),
             db,
