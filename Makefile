@@ -46,7 +46,7 @@ bench: ## Throughput and memory figures (release build).
 		$(CARGO) bench --manifest-path $$b/Cargo.toml --all-features || exit 1; \
 	done
 
-check-boundaries: ## The domain and app crates stay free of I/O frameworks.
+check-boundaries: ## The domain and app crates stay free of I/O frameworks; no adapter reaches another.
 	@for crate in portico-domain portico-app; do \
 		deps=$$($(CARGO) tree -p $$crate -e normal --prefix none --format '{p}' | awk '{print $$1}' | sort -u); \
 		for bad in $(FORBIDDEN); do \
@@ -55,4 +55,16 @@ check-boundaries: ## The domain and app crates stay free of I/O frameworks.
 			fi; \
 		done; \
 		echo "$$crate: no forbidden dependency"; \
+	done
+	@adapters=$$(for manifest in adapters/*/Cargo.toml; do \
+		sed -n 's/^name *= *"\(.*\)"/\1/p' $$manifest | head -n 1; done); \
+	for crate in $$adapters; do \
+		deps=$$($(CARGO) tree -p $$crate -e normal,build --all-features --prefix none --format '{p}' \
+			| awk '{print $$1}' | sort -u | grep -vx "$$crate"); \
+		for other in $$adapters; do \
+			if echo "$$deps" | grep -qx "$$other"; then \
+				echo "boundary violated: the adapter $$crate depends on the adapter $$other"; exit 1; \
+			fi; \
+		done; \
+		echo "$$crate: depends on no other adapter"; \
 	done

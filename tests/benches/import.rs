@@ -11,19 +11,19 @@ use portico_tests::spawn_app;
 async fn main() -> anyhow::Result<()> {
     println!("customer import through POST /api/v1/imports/customers (SQLite, in-process server)");
     for customers in [10_000, 50_000] {
-        let app = spawn_app().await?;
+        let app = spawn_app().await;
         let (csv, rows) = customer_export(0, customers, true);
         reset_peak();
         let before = peak_rss_kib();
         let started = Instant::now();
-        let answer = app.import_customers(&app.admin_key, &csv).await?;
+        let answer = app.import_customers(&app.admin_key, &csv).await;
         let elapsed = started.elapsed();
         let peak = peak_rss_kib();
         anyhow::ensure!(answer.status == 200, "import failed: {}", answer.text());
         let report = answer.json();
         anyhow::ensure!(report["created"] == customers, "unexpected report {report}");
         let again_started = Instant::now();
-        let again = app.import_customers(&app.admin_key, &csv).await?.json();
+        let again = app.import_customers(&app.admin_key, &csv).await.json();
         let again_elapsed = again_started.elapsed();
         anyhow::ensure!(again["unchanged"] == customers, "unexpected re-import report {again}");
         println!(
@@ -38,7 +38,7 @@ async fn main() -> anyhow::Result<()> {
             peak as f64 / 1024.0,
             before as f64 / 1024.0,
         );
-        app.stop().await?;
+        app.stop().await;
     }
     Ok(())
 }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail, ensure};
 use portico_testkit::smtp::SmtpServer;
 use portico_tests::bench::{customer_export, mib, peak_rss_kib, reset_peak};
-use portico_tests::{TestApp, spawn_app_with};
+use portico_tests::{TestApp, spawn_app};
 use serde_json::{Value, json};
 
 /// Customers per import request while seeding.
@@ -36,7 +36,7 @@ async fn seed(app: &TestApp, contacts: usize) -> anyhow::Result<()> {
     while from < contacts {
         let to = (from + SEED_SLICE).min(contacts);
         let (csv, _) = customer_export(from, to, false);
-        let answer = app.import_customers(&app.admin_key, &csv).await?;
+        let answer = app.import_customers(&app.admin_key, &csv).await;
         ensure!(answer.status == 200, "seeding failed: {}", answer.text());
         let report = answer.json();
         ensure!(report["created"] == to - from, "unexpected import report {report}");
@@ -46,7 +46,7 @@ async fn seed(app: &TestApp, contacts: usize) -> anyhow::Result<()> {
 }
 
 async fn batch(app: &TestApp, id: &str) -> anyhow::Result<Value> {
-    let answer = app.admin_json("GET", &format!("/api/v1/invitation-batches/{id}"), None).await?;
+    let answer = app.admin("GET", &format!("/api/v1/invitation-batches/{id}"), None).await;
     ensure!(answer.status == 200, "reading the batch failed: {}", answer.text());
     Ok(answer.json())
 }
@@ -54,12 +54,12 @@ async fn batch(app: &TestApp, id: &str) -> anyhow::Result<Value> {
 /// Invites every customer's contact with `body` and waits for every email.
 async fn run(contacts: usize, body: &Value) -> anyhow::Result<Figures> {
     let smtp = SmtpServer::start_counting().await;
-    let app = spawn_app_with(|config| config.mail = smtp.direct_url()).await?;
+    let app = spawn_app().mail(smtp.direct_url()).await;
     seed(&app, contacts).await?;
     reset_peak();
     let before_kib = peak_rss_kib();
     let started = Instant::now();
-    let answer = app.admin_json("POST", "/api/v1/invitations", Some(body)).await?;
+    let answer = app.admin("POST", "/api/v1/invitations", Some(body)).await;
     ensure!(answer.status == 202, "starting the batch failed: {}", answer.text());
     let id = answer.json()["batch_id"].as_str().context("no batch_id")?.to_owned();
     let mut invited_after = None;
@@ -85,7 +85,7 @@ async fn run(contacts: usize, body: &Value) -> anyhow::Result<Figures> {
     let invited_after = invited_after.or(Some(seconds));
     ensure!(progress["state"] == "completed" && progress["invited"] == contacts, "unexpected batch {progress}");
     ensure!(smtp.count() == contacts, "{} emails for {contacts} contacts", smtp.count());
-    app.stop().await?;
+    app.stop().await;
     Ok(Figures { seconds, invited_after, before_kib, peak_kib })
 }
 

@@ -26,6 +26,16 @@ impl Answer {
         serde_json::from_slice(&self.body).unwrap_or(Value::Null)
     }
 
+    /// The body as JSON, once the status is checked.
+    ///
+    /// # Panics
+    /// When the status differs, showing the body.
+    #[track_caller]
+    pub fn expect_status(&self, status: u16) -> Value {
+        assert_eq!(self.status, status, "{}", self.text());
+        self.json()
+    }
+
     /// The body as text.
     #[must_use]
     pub fn text(&self) -> String {

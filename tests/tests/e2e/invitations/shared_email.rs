@@ -8,14 +8,14 @@ use portico_tests::SAMPLE_CUSTOMERS;
 use serde_json::json;
 
 use crate::support::expected::{primary_rows, skipped_of};
-use crate::support::mail::{recipient_of, tokens_in};
 use crate::support::scenario::{customer_id, with_sample};
-use crate::support::{Portico, eventually};
+use portico_tests::mail::{recipient_of, tokens_in};
+use portico_tests::{TestApp, eventually};
 
 const PASSWORD: &str = "correct horse battery staple";
 
 /// The ids of the customers whose primary contact's email is `email`.
-async fn customers_of(app: &Portico, report: &serde_json::Value, email: &str) -> Vec<String> {
+async fn customers_of(app: &TestApp, report: &serde_json::Value, email: &str) -> Vec<String> {
     let mut ids = Vec::new();
     for row in primary_rows(SAMPLE_CUSTOMERS, report).iter().filter(|row| row.email.trim() == email) {
         ids.push(customer_id(app, &row.erp_id).await);

@@ -44,7 +44,7 @@ fn bodies() -> Vec<(&'static str, Vec<u8>)> {
 async fn assert_no_500(app: &TestApp, method: &str, path: &str, content_type: &str, name: &str, body: &[u8]) {
     let auth = format!("Bearer {}", app.admin_key);
     let headers = [("authorization", auth.as_str()), ("content-type", content_type)];
-    let answer = app.send(method, path, &headers, Some(body)).await.unwrap();
+    let answer = app.send(method, path, &headers, Some(body)).await;
     assert!(
         answer.status < 500,
         "{method} {path} ({content_type}, {name}) answered {}: {}",
@@ -58,7 +58,7 @@ async fn assert_no_500(app: &TestApp, method: &str, path: &str, content_type: &s
 
 #[tokio::test]
 async fn no_operation_answers_500_to_any_body() {
-    let app = spawn_app().await.unwrap();
+    let app = spawn_app().await;
     for (method, path) in OPERATIONS {
         for (name, body) in bodies() {
             for content_type in ["application/json", "text/csv", "text/plain", "multipart/form-data"] {
@@ -66,12 +66,12 @@ async fn no_operation_answers_500_to_any_body() {
             }
         }
     }
-    app.stop().await.unwrap();
+    app.stop().await;
 }
 
 #[tokio::test]
 async fn odd_paths_and_parameters_are_4xx() {
-    let app = spawn_app().await.unwrap();
+    let app = spawn_app().await;
     let long = "a".repeat(10_000);
     let paths = [
         "/api/v1/customers/%00".to_owned(),
@@ -89,5 +89,5 @@ async fn odd_paths_and_parameters_are_4xx() {
             assert_no_500(&app, method, &path, "application/json", "odd path", b"{}").await;
         }
     }
-    app.stop().await.unwrap();
+    app.stop().await;
 }

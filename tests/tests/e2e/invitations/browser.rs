@@ -9,8 +9,8 @@ use std::time::Duration;
 use portico_testkit::smtp::SmtpServer;
 use tokio::process::Command;
 
-use crate::support::portal::link;
 use crate::support::scenario::{invite_one, with_sample};
+use portico_tests::link;
 
 /// The browser binary, if one is installed.
 async fn chromium() -> Option<&'static str> {

@@ -2,7 +2,7 @@
 //! read its hidden fields (the CSRF value), and post it with the CSRF cookie
 //! the page set, as a browser would.
 
-use portico_tests::Answer;
+use crate::Answer;
 
 /// A portal page as a browser received it.
 #[derive(Debug)]

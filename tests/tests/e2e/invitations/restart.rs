@@ -9,8 +9,8 @@ use chrono::TimeDelta;
 use portico_testkit::smtp::SmtpServer;
 use serde_json::json;
 
-use crate::support::mail::recipient_of;
-use crate::support::{Portico, eventually};
+use portico_tests::mail::recipient_of;
+use portico_tests::{TestApp, eventually, spawn_app};
 
 /// Several chunks of 500 contacts.
 const CUSTOMERS: usize = 3_000;
@@ -30,19 +30,19 @@ fn export(customers: usize) -> String {
 #[tokio::test]
 async fn a_batch_stopped_mid_way_resumes_after_a_restart_and_invites_everyone_exactly_once() {
     let smtp = SmtpServer::start().await;
-    let app = Portico::spawn(&smtp).await;
+    let app = spawn_app().smtp(&smtp).await;
     stopped_batch_resumes_once(app, &smtp).await;
 }
 
 #[tokio::test]
 async fn on_postgresql_a_batch_stopped_mid_way_resumes_and_invites_everyone_exactly_once() {
     let smtp = SmtpServer::start().await;
-    let Some(app) = Portico::spawn_postgres(&smtp).await else { return };
-    stopped_batch_resumes_once(app, &smtp).await;
+    let Some(spawn) = spawn_app().smtp(&smtp).postgres() else { return };
+    stopped_batch_resumes_once(spawn.await, &smtp).await;
 }
 
-async fn stopped_batch_resumes_once(app: Portico, smtp: &SmtpServer) {
-    let report = app.import_customers(export(CUSTOMERS).as_bytes()).await;
+async fn stopped_batch_resumes_once(app: TestApp, smtp: &SmtpServer) {
+    let report = app.import_customers(&app.admin_key, export(CUSTOMERS).as_bytes()).await.expect_status(200);
     assert_eq!(report["created"].as_u64(), Some(CUSTOMERS as u64), "{report}");
 
     let id = app.invite(&json!({ "all": true })).await;

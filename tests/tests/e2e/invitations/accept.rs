@@ -33,7 +33,7 @@ async fn opening_a_link_changes_nothing_and_accepting_it_creates_the_login() {
     let used = app.open_link(&invited.token).await;
     assert_eq!(used.status, 410, "a used link is gone: {}", used.html);
     assert!(used.html.contains("already accepted"), "{}", used.html);
-    let events = app.admin("GET", &format!("/api/v1/invitations/{id}/events"), None).await.json();
+    let events = app.invitation_events(&id).await.json();
     let trail: Vec<(&str, &str)> = events
         .as_array()
         .into_iter()
@@ -105,7 +105,7 @@ async fn a_double_submitted_accept_creates_one_login_and_the_weak_or_mismatched_
     assert_eq!(statuses, [200, 410], "one accept wins, the other finds the link used: {} / {}", one.html, two.html);
     assert_eq!(app.status_of(&id).await, "accepted");
     assert!(app.has_login(&invited.customer_id).await);
-    let events = app.admin("GET", &format!("/api/v1/invitations/{id}/events"), None).await.json();
+    let events = app.invitation_events(&id).await.json();
     assert_eq!(events.as_array().map(Vec::len), Some(2), "issued and accepted once: {events}");
     app.stop().await;
 }

@@ -9,14 +9,14 @@ use portico_tests::SAMPLE_CUSTOMERS;
 use serde_json::json;
 
 use crate::support::expected::{invite_all, skipped_of};
-use crate::support::mail::{recipient_of, tokens_in};
 use crate::support::scenario::with_sample;
-use crate::support::{Portico, eventually};
+use portico_tests::mail::{recipient_of, tokens_in};
+use portico_tests::{TestApp, eventually, spawn_app};
 
 /// Waits until no email of the batch is still queued (each was sent or
 /// failed), the batch reports `sent` emails sent and the SMTP server holds
 /// at least that many messages.
-async fn delivered(app: &Portico, smtp: &SmtpServer, batch_id: &str, sent: u64) {
+async fn delivered(app: &TestApp, smtp: &SmtpServer, batch_id: &str, sent: u64) {
     eventually("every email is sent or failed", || async {
         let batch = app.batch(batch_id).await;
         let queued = app.invitations(None).await.into_iter().filter(|i| i["delivery"] == "queued").count();
@@ -33,19 +33,19 @@ async fn delivered(app: &Portico, smtp: &SmtpServer, batch_id: &str, sent: u64) 
 #[tokio::test]
 async fn inviting_all_sends_one_email_per_eligible_contact_and_reports_every_other_with_its_reason() {
     let smtp = SmtpServer::start().await;
-    let app = Portico::spawn(&smtp).await;
+    let app = spawn_app().smtp(&smtp).await;
     invite_all_sends_once(app, &smtp).await;
 }
 
 #[tokio::test]
 async fn on_postgresql_inviting_all_sends_one_email_per_eligible_contact() {
     let smtp = SmtpServer::start().await;
-    let Some(app) = Portico::spawn_postgres(&smtp).await else { return };
-    invite_all_sends_once(app, &smtp).await;
+    let Some(spawn) = spawn_app().smtp(&smtp).postgres() else { return };
+    invite_all_sends_once(spawn.await, &smtp).await;
 }
 
-async fn invite_all_sends_once(app: Portico, smtp: &SmtpServer) {
-    let report = app.import_customers(SAMPLE_CUSTOMERS).await;
+async fn invite_all_sends_once(app: TestApp, smtp: &SmtpServer) {
+    let report = app.import_customers(&app.admin_key, SAMPLE_CUSTOMERS).await.expect_status(200);
     let expected = invite_all(SAMPLE_CUSTOMERS, &report);
 
     let id = app.invite(&json!({ "all": true, "mode": "link" })).await;
@@ -129,7 +129,7 @@ async fn a_preview_foretells_the_batch_and_sends_nothing() {
     let expected = invite_all(SAMPLE_CUSTOMERS, &report);
     let body = json!({ "all": true });
 
-    let preview = app.admin("POST", "/api/v1/invitations/preview", Some(&body)).await;
+    let preview = app.preview_invitations(&body).await;
 
     assert_eq!(preview.status, 200, "{}", preview.text());
     let preview = preview.json();

@@ -5,9 +5,9 @@ use chrono::TimeDelta;
 use portico_testkit::smtp::SmtpServer;
 use serde_json::json;
 
-use crate::support::eventually;
-use crate::support::mail::recipient_of;
 use crate::support::scenario::{customer_id, nth_reachable, with_sample};
+use portico_tests::eventually;
+use portico_tests::mail::recipient_of;
 
 #[tokio::test]
 async fn emails_queued_during_a_mail_outage_are_delivered_once_after_it() {

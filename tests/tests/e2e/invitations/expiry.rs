@@ -4,8 +4,8 @@
 use chrono::TimeDelta;
 use portico_testkit::smtp::SmtpServer;
 
-use crate::support::mail::{recipient_of, token_of};
 use crate::support::scenario::{invite_one, nth_email, with_sample};
+use portico_tests::mail::{recipient_of, token_of};
 
 #[tokio::test]
 async fn an_expired_link_says_so_and_after_a_resend_the_old_link_is_replaced_and_the_new_one_works() {
@@ -13,9 +13,7 @@ async fn an_expired_link_says_so_and_after_a_resend_the_old_link_is_replaced_and
     let (app, report) = with_sample(&smtp).await;
     let invited = invite_one(&app, &smtp, &report, 4).await;
     let id = invited.invitation["id"].as_str().expect("an id").to_owned();
-    let lifetime = app.admin("GET", "/api/v1/settings", None).await.json()["invitation_lifetime_days"]
-        .as_i64()
-        .expect("a lifetime in days");
+    let lifetime = app.get_settings().await.json()["invitation_lifetime_days"].as_i64().expect("a lifetime in days");
 
     app.clock.advance(TimeDelta::days(lifetime) + TimeDelta::minutes(1));
 

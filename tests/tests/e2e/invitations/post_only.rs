@@ -4,22 +4,22 @@
 
 use portico_testkit::smtp::SmtpServer;
 
-use crate::support::Portico;
-use crate::support::portal::link;
 use crate::support::scenario::{Invited, invite_one, with_sample};
+use portico_tests::TestApp;
+use portico_tests::link;
 
 const ACTIONS: [&str; 3] = ["accept", "decline", "new-link"];
 
 /// Nothing happened to the invitation: still pending, sent once, no login,
 /// only its `issued` event, no further email, and its page still opens.
-async fn unchanged(app: &Portico, smtp: &SmtpServer, invited: &Invited, emails: usize, after: &str) {
+async fn unchanged(app: &TestApp, smtp: &SmtpServer, invited: &Invited, emails: usize, after: &str) {
     let id = invited.invitation["id"].as_str().expect("an id");
     let listed = app.invitations(None).await;
     let now = listed.iter().find(|i| i["id"] == id).expect("listed");
     assert_eq!(now["status"], "pending", "{after}: {now}");
     assert_eq!(now["send_count"], 1, "{after}: {now}");
     assert!(!app.has_login(&invited.customer_id).await, "{after}: a login appeared");
-    let events = app.admin("GET", &format!("/api/v1/invitations/{id}/events"), None).await.json();
+    let events = app.invitation_events(id).await.json();
     assert_eq!(events.as_array().map(Vec::len), Some(1), "{after}: {events}");
     assert_eq!(smtp.count(), emails, "{after}: an email was sent");
     assert_eq!(app.open_link(&invited.token).await.status, 200, "{after}: the link stopped working");
@@ -35,7 +35,7 @@ async fn get_and_head_on_every_action_link_change_nothing() {
     for action in ACTIONS {
         for method in ["GET", "HEAD"] {
             let path = format!("{}/{action}", link(&invited.token));
-            let answer = app.raw(method, &path, &[], None).await;
+            let answer = app.send(method, &path, &[], None).await;
 
             assert!(
                 answer.status == 405 || (answer.status == 200 && method == "GET" && answer.text().contains("<form")),

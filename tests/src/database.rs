@@ -6,7 +6,7 @@ use sea_orm::ConnectionTrait;
 
 /// Where the server keeps its data.
 #[derive(Debug)]
-pub enum Store {
+pub(crate) enum Store {
     /// A SQLite URL.
     Sqlite(String),
     /// A PostgreSQL database of its own.
@@ -21,18 +21,17 @@ pub enum Store {
 }
 
 impl Store {
-    /// A fresh PostgreSQL database, or `None` (said on stdout) when
-    /// `PORTICO_TEST_DATABASE_URL` is unset.
-    pub async fn postgres() -> Option<Self> {
-        let Ok(admin_url) = std::env::var("PORTICO_TEST_DATABASE_URL") else {
-            println!("PostgreSQL skipped: PORTICO_TEST_DATABASE_URL is not set");
-            return None;
-        };
+    /// A fresh PostgreSQL database on the server `PORTICO_TEST_DATABASE_URL` names.
+    ///
+    /// # Panics
+    /// When the variable is unset or the server refuses.
+    pub async fn postgres() -> Self {
+        let admin_url = std::env::var("PORTICO_TEST_DATABASE_URL").expect("PORTICO_TEST_DATABASE_URL");
         let name = format!("portico_e2e_{}", uuid::Uuid::now_v7().simple());
         let admin = sea_orm::Database::connect(&admin_url).await.expect("connect to PORTICO_TEST_DATABASE_URL");
         admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create a test database");
         admin.close().await.expect("close the admin connection");
-        Some(Self::Postgres { url: with_name(&admin_url, &name), admin_url, name })
+        Self::Postgres { url: with_name(&admin_url, &name), admin_url, name }
     }
 
     /// The URL the server connects to.

@@ -9,10 +9,10 @@ use portico_testkit::smtp::SmtpServer;
 use portico_tests::SAMPLE_CUSTOMERS;
 use serde_json::json;
 
-use crate::support::eventually;
 use crate::support::expected::{PrimaryRow, primary_rows, skipped_of};
-use crate::support::mail::{field_of, recipient_of, token_of};
 use crate::support::scenario::{customer_id, deliverable, nth_email, nth_reachable, with_sample};
+use portico_tests::eventually;
+use portico_tests::mail::{field_of, recipient_of, token_of};
 
 /// Why a reachable contact would be skipped with these patterns, if it would.
 fn reason(row: &PrimaryRow) -> Option<&'static str> {

@@ -6,10 +6,10 @@ use chrono::TimeDelta;
 use portico_testkit::smtp::SmtpServer;
 use serde_json::json;
 
-use crate::support::form::Form;
-use crate::support::mail::{recipient_of, token_of};
-use crate::support::portal::link;
 use crate::support::scenario::{customer_id, invite_one, nth_email, nth_reachable, with_sample};
+use portico_tests::Form;
+use portico_tests::link;
+use portico_tests::mail::{recipient_of, token_of};
 
 /// Past any invitation lifetime the settings allow by default.
 const PAST_EXPIRY: TimeDelta = TimeDelta::days(366);
@@ -45,7 +45,7 @@ async fn a_new_link_asked_for_on_the_expired_page_goes_to_the_email_on_file_neve
     let second = nth_email(&smtp, 2).await;
     let on_file = recipient_of(&second);
     assert_ne!(on_file, tester, "the new link went to the typed address");
-    let detail = app.admin("GET", &format!("/api/v1/customers/{customer}"), None).await.json();
+    let detail = app.get_customer(&customer).await.json();
     let emails: Vec<&str> =
         detail["contacts"].as_array().into_iter().flatten().filter_map(|c| c["email"].as_str()).collect();
     assert!(emails.contains(&on_file.as_str()), "{on_file} is not on file: {detail}");
@@ -95,7 +95,7 @@ async fn a_revoked_link_says_it_was_withdrawn_and_cannot_be_accepted_or_resent()
     let id = invited.invitation["id"].as_str().expect("an id").to_owned();
     let page = app.open_link(&invited.token).await;
 
-    let revoked = app.admin("POST", &format!("/api/v1/invitations/{id}/revoke"), None).await;
+    let revoked = app.revoke(&id).await;
 
     assert_eq!(revoked.status, 200, "{}", revoked.text());
     assert_eq!(app.status_of(&id).await, "revoked");
@@ -124,7 +124,7 @@ async fn resend_expired_renews_every_expired_invitation_once() {
     app.clock.advance(PAST_EXPIRY);
     assert_eq!(app.invitations(Some("expired")).await.len(), 2);
 
-    let resent = app.admin("POST", "/api/v1/invitations/resend-expired", None).await;
+    let resent = app.resend_expired().await;
 
     assert_eq!(resent.status, 200, "{}", resent.text());
     assert_eq!(resent.json()["resent"], 2, "{}", resent.text());
@@ -133,7 +133,7 @@ async fn resend_expired_renews_every_expired_invitation_once() {
     assert!(renewed.contains(&first.recipient) && renewed.contains(&second.recipient), "{renewed:?}");
     assert_eq!(app.invitations(Some("pending")).await.len(), 2);
     assert!(app.invitations(Some("expired")).await.is_empty());
-    let again = app.admin("POST", "/api/v1/invitations/resend-expired", None).await;
+    let again = app.resend_expired().await;
     assert_eq!(again.json()["resent"], 0, "nothing is expired any more: {}", again.text());
     app.stop().await;
 }

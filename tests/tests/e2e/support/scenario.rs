@@ -7,8 +7,8 @@ use portico_tests::SAMPLE_CUSTOMERS;
 use serde_json::Value;
 
 use super::expected::{PrimaryRow, primary_rows};
-use super::mail::{recipient_of, token_of};
-use super::{Portico, eventually};
+use portico_tests::mail::{recipient_of, token_of};
+use portico_tests::{TestApp, eventually, spawn_app};
 
 /// One invited contact and the link it was emailed.
 #[derive(Debug)]
@@ -24,15 +24,15 @@ pub struct Invited {
 }
 
 /// A server on the SMTP server with the sample customers imported.
-pub async fn with_sample(smtp: &SmtpServer) -> (Portico, Value) {
-    let app = Portico::spawn(smtp).await;
-    let report = app.import_customers(SAMPLE_CUSTOMERS).await;
+pub async fn with_sample(smtp: &SmtpServer) -> (TestApp, Value) {
+    let app = spawn_app().smtp(smtp).await;
+    let report = app.import_customers(&app.admin_key, SAMPLE_CUSTOMERS).await.expect_status(200);
     (app, report)
 }
 
 /// The id of the customer with this ERP id.
-pub async fn customer_id(app: &Portico, erp_id: &str) -> String {
-    let answer = app.admin("GET", "/api/v1/customers?limit=500", None).await;
+pub async fn customer_id(app: &TestApp, erp_id: &str) -> String {
+    let answer = app.list_customers("limit=500").await;
     let rows = answer.json()["items"].as_array().cloned().unwrap_or_default();
     let row = rows.iter().find(|r| r["erp_id"] == erp_id).unwrap_or_else(|| panic!("no customer {erp_id}"));
     row["id"].as_str().expect("an id").to_owned()
@@ -64,7 +64,7 @@ pub async fn nth_email(smtp: &SmtpServer, count: usize) -> Captured {
 }
 
 /// Invites the `nth` reachable customer in link mode and catches its email.
-pub async fn invite_one(app: &Portico, smtp: &SmtpServer, report: &Value, nth: usize) -> Invited {
+pub async fn invite_one(app: &TestApp, smtp: &SmtpServer, report: &Value, nth: usize) -> Invited {
     let customer_id = customer_id(app, &nth_reachable(report, nth)).await;
     let before = smtp.count();
     let batch = app.invite_customer(&customer_id, &serde_json::json!({})).await;

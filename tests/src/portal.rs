@@ -1,25 +1,19 @@
 //! The portal's invitation pages as a browser uses them: open the link,
 //! then post one of its forms with the CSRF cookie the page set.
 
-use portico_tests::{Answer, request};
-
-use super::Portico;
-use super::form::{Form, Page};
+use crate::TestApp;
+use crate::form::{Form, Page};
 
 /// The path of an invitation link.
+#[must_use]
 pub fn link(token: &str) -> String {
     format!("/portal/invitations/{token}")
 }
 
-impl Portico {
-    /// Any request to the server, without credentials.
-    pub async fn raw(&self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Answer {
-        request(self.address, method, path, headers, body).await.expect("an HTTP answer")
-    }
-
+impl TestApp {
     /// `GET /portal/invitations/:token`.
     pub async fn open_link(&self, token: &str) -> Page {
-        Page::of(&self.raw("GET", &link(token), &[], None).await)
+        Page::of(&self.send("GET", &link(token), &[], None).await)
     }
 
     /// Opens the link and posts its form ending in `suffix` with `filled`.
@@ -41,7 +35,7 @@ impl Portico {
         if let Some(cookie) = &cookie {
             headers.push(("cookie", cookie.as_str()));
         }
-        Page::of(&self.raw("POST", &form.action, &headers, Some(body.as_bytes())).await)
+        Page::of(&self.send("POST", &form.action, &headers, Some(body.as_bytes())).await)
     }
 
     /// Accepts a link-mode invitation choosing `password`.
@@ -50,7 +44,7 @@ impl Portico {
     }
 }
 
-impl Portico {
+impl TestApp {
     /// Posts an accept with a chosen password using the CSRF pair of `page`
     /// (which may be a problem page without an accept form): the status.
     pub async fn accept_with_password_on(&self, page: &Page, token: &str) -> u16 {

@@ -1,0 +1,9 @@
+//! The admin API end to end (a fresh SQLite database per test, mail written
+//! as files).
+
+mod auth;
+mod customers;
+mod imports;
+mod robustness;
+mod templates_settings;
+mod workers;

@@ -1,0 +1,14 @@
+//! Invitations end to end: SQLite (and PostgreSQL where marked), a real SMTP
+//! server on loopback, the portal pages driven as a browser would, and a
+//! clock the tests move forward instead of waiting.
+
+mod accept;
+mod browser;
+mod bulk;
+mod credentials;
+mod expiry;
+mod follow_up;
+mod outage;
+mod post_only;
+mod restart;
+mod shared_email;
