@@ -8,7 +8,7 @@ mod support;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use portico_app::{MailKind, OutboxEmail, OutboxRepository, TemplateSource};
+use portico_app::{MailKind, OutboxEmail, TemplateSource};
 use portico_domain::MerchantId;
 use portico_mail::{Dispatcher, DispatcherConfig, FileTransport, HandlebarsRenderer, MailTransport, SmtpTransport};
 use portico_testkit::smtp::SmtpServer;
@@ -38,7 +38,7 @@ fn emails() -> Vec<OutboxEmail> {
 
 async fn through(name: &str, transport: Arc<dyn MailTransport>, messages: u128) -> usize {
     let outbox = Arc::new(MemoryOutbox::default());
-    outbox.enqueue(&emails()[..messages as usize]).await.unwrap();
+    outbox.enqueue(&emails()[..messages as usize]);
     let dispatcher = Dispatcher::new(outbox.clone(), transport, Arc::new(SystemClock), config());
     let start = Instant::now();
     let report = dispatcher.drain().await.unwrap();
@@ -79,7 +79,7 @@ fn main() {
             let smtp = SmtpTransport::from_url(&server.url(), &smtp_options(pool), sender()).unwrap();
             let config = DispatcherConfig { concurrency: pool as usize, ..config() };
             let outbox = Arc::new(MemoryOutbox::default());
-            outbox.enqueue(&emails()).await.unwrap();
+            outbox.enqueue(&emails());
             let dispatcher = Dispatcher::new(outbox.clone(), Arc::new(smtp), Arc::new(SystemClock), config);
             let start = Instant::now();
             let report = dispatcher.drain().await.unwrap();

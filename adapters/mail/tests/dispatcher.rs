@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use portico_app::{DeliveryStatus, OutboxEmail, OutboxRepository};
+use portico_app::{DeliveryStatus, OutboxEmail, OutboxQueue};
 use portico_mail::{Dispatcher, DispatcherConfig, FileTransport, MailTransport, SmtpTransport};
 use portico_testkit::smtp::{SmtpServer, wait_until};
 use support::outbox::MemoryOutbox;
@@ -52,7 +52,7 @@ fn spawn(dispatcher: Dispatcher) -> (oneshot::Sender<()>, JoinHandle<()>) {
 }
 
 async fn enqueue(outbox: &MemoryOutbox, emails: &[OutboxEmail]) {
-    outbox.enqueue(emails).await.unwrap();
+    outbox.enqueue(emails);
 }
 
 /// Message-ID → times received.
@@ -98,7 +98,7 @@ async fn a_refused_message_fails_at_once_and_keeps_the_error() {
     enqueue(&outbox, &emails).await;
     let report = dispatcher(&outbox, smtp(&server, 2), config()).drain().await.unwrap();
     assert_eq!((report.claimed, report.sent, report.failed, report.retrying), (2, 1, 1, 0));
-    let status = outbox.status(emails[0].id).await.unwrap();
+    let status = outbox.status(emails[0].id);
     assert!(matches!(&status, Some(DeliveryStatus::Failed { error }) if error.contains("550")), "{status:?}");
     assert_eq!(outbox.claimed(), 2, "never retried");
     assert_eq!(server.received()[0].to, ["a@acme.example"]);
@@ -115,7 +115,7 @@ async fn transient_failures_give_up_after_the_attempt_limit() {
     assert!(wait_until(DEADLINE, || outbox.counts() == (0, 0, 1)).await, "{:?}", outbox.counts());
     drop(stop);
     handle.await.unwrap();
-    let status = outbox.status(email(1, "x@acme.example").id).await.unwrap();
+    let status = outbox.status(email(1, "x@acme.example").id);
     assert!(
         matches!(&status, Some(DeliveryStatus::Failed { error }) if error.starts_with("gave up after 3 attempts") && error.contains("451")),
         "{status:?}"
@@ -222,4 +222,21 @@ async fn a_thousand_emails_arrive_exactly_once_despite_an_outage() {
     handle.await.unwrap();
     assert!(during < 1000, "the outage happened mid-run ({during} delivered before it ended)");
     assert_each_received_once(&server, &emails);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wake_through_the_port_sends_queued_mail_without_waiting_for_the_poll() {
+    let server = SmtpServer::start().await;
+    let outbox = Arc::new(MemoryOutbox::default());
+    let config = DispatcherConfig { poll_interval: Duration::from_secs(3600), ..config() };
+    let dispatcher = dispatcher(&outbox, smtp(&server, 1), config);
+    let waker: Arc<dyn portico_app::OutboxWaker> = Arc::new(dispatcher.clone());
+    let (stop, handle) = spawn(dispatcher);
+    // The first claim finds nothing; the dispatcher then idles for an hour.
+    assert!(wait_until(DEADLINE, || outbox.claims() >= 1).await);
+    enqueue(&outbox, &[email(1, "a@acme.example")]).await;
+    waker.wake();
+    assert!(wait_until(DEADLINE, || server.count() == 1).await, "the wake-up ended the idle wait");
+    stop.send(()).unwrap();
+    handle.await.unwrap();
 }

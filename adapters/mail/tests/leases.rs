@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use portico_app::{DeliveryStatus, OutboxEmail, OutboxRepository};
+use portico_app::{DeliveryStatus, OutboxEmail};
 use portico_mail::{Dispatcher, DispatcherConfig, FileTransport, MailTransport, SendError, Sender};
 use portico_testkit::smtp::wait_until;
 use support::outbox::MemoryOutbox;
@@ -35,7 +35,7 @@ impl MailTransport for HeldTransport {
 async fn a_send_that_outlives_its_lease_loses_the_row_and_records_nothing() {
     let outbox = Arc::new(MemoryOutbox::default());
     let queued = email(1, "a@acme.example");
-    outbox.enqueue(std::slice::from_ref(&queued)).await.unwrap();
+    outbox.enqueue(std::slice::from_ref(&queued));
     let held = Arc::new(HeldTransport { release: Semaphore::new(0), started: Semaphore::new(0) });
     let config = DispatcherConfig { lease: Duration::from_millis(50), ..DispatcherConfig::default() };
     let slow = Dispatcher::new(outbox.clone(), held.clone(), Arc::new(SystemClock), config.clone());
@@ -53,7 +53,7 @@ async fn a_send_that_outlives_its_lease_loses_the_row_and_records_nothing() {
     held.release.add_permits(1);
     let report = first.await.unwrap().unwrap();
     assert_eq!((report.claimed, report.sent, report.unrecorded), (1, 0, 1));
-    assert!(matches!(outbox.status(queued.id).await.unwrap(), Some(DeliveryStatus::Sent { .. })));
+    assert!(matches!(outbox.status(queued.id), Some(DeliveryStatus::Sent { .. })));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

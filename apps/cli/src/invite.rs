@@ -4,6 +4,7 @@
 //! progress; the emails leave through the server's outbox dispatcher.
 
 use std::io::Write;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -12,7 +13,7 @@ use clap::{Args, ValueEnum};
 use portico_app::use_cases::invite_contacts::InviteContacts;
 use portico_app::use_cases::run_invitation_batches::RunInvitationBatches;
 use portico_app::use_cases::start_invitation_batch::{StartInvitationBatch, StartInvitationBatchCommand};
-use portico_app::{Batch, BatchRepository, BatchState, Selection};
+use portico_app::{Batch, BatchRepository, BatchState, OutboxWaker, Selection};
 use portico_domain::{
     Actor, BatchId, ContactId, CustomerId, EmailAddress, InviteMode, InvitePlan, MerchantId, PasswordLength,
     PasswordPattern, Recipient, UsernamePattern,
@@ -163,6 +164,7 @@ pub async fn invite(wiring: &Wiring, config: &Config, merchant: MerchantId, args
             public_url: public_url.trim_end_matches('/').to_owned(),
         },
         lease: TimeDelta::seconds(60),
+        waker: Arc::new(NoDispatcher),
     };
     let batches = wiring.db.batches();
     let done = follow(&*batches, merchant, batch.id, || worker.run_once()).await?;
@@ -247,4 +249,12 @@ fn batch_json(b: &Batch) -> serde_json::Value {
         "error": b.error,
         "created_at": b.created_at,
     })
+}
+
+/// This process runs no outbox dispatcher: the server's sends the batch's
+/// emails at its next poll.
+struct NoDispatcher;
+
+impl OutboxWaker for NoDispatcher {
+    fn wake(&self) {}
 }

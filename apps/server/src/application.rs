@@ -2,6 +2,7 @@
 //! workers, and a graceful stop.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -81,7 +82,9 @@ impl Application {
         // releases the emails it holds.
         let dispatch = DispatcherConfig { rate_per_second: config.mail_rate, ..DispatcherConfig::default() };
         let dispatcher = Dispatcher::new(wiring.db.outbox(), transport, wiring.clock.clone(), dispatch);
-        let batches = tokio::spawn(run_batches(wiring.batch_worker(&public_url), stopped(stop_rx.clone())));
+        // Each chunk a batch writes wakes the dispatcher, so its emails leave at once.
+        let worker = wiring.batch_worker(&public_url, Arc::new(dispatcher.clone()));
+        let batches = tokio::spawn(run_batches(worker, stopped(stop_rx.clone())));
         let dispatcher = tokio::spawn(async move { dispatcher.run(stopped(stop_rx)).await });
         tracing::info!(%address, %public_url, "listening");
         Ok(Self { address, public_url, wiring, stop, server, dispatcher, batches })

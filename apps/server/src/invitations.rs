@@ -2,9 +2,11 @@
 //! invitation API and the portal pages, and the in-process batch worker.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::TimeDelta;
+use portico_app::OutboxWaker;
 use portico_app::use_cases::follow_up_invitations::FollowUpInvitations;
 use portico_app::use_cases::invite_contacts::InviteContacts;
 use portico_app::use_cases::preview_invitations::PreviewInvitations;
@@ -97,13 +99,14 @@ impl Wiring {
         }
     }
 
-    /// The batch worker.
+    /// The batch worker; `waker` hears of every chunk that queued emails.
     #[must_use]
-    pub fn batch_worker(&self, public_url: &str) -> RunInvitationBatches {
+    pub fn batch_worker(&self, public_url: &str, waker: Arc<dyn OutboxWaker>) -> RunInvitationBatches {
         RunInvitationBatches {
             batches: self.db.batches(),
             invite: self.invite_contacts(public_url),
             lease: BATCH_LEASE,
+            waker,
         }
     }
 }
@@ -119,7 +122,10 @@ pub async fn run_batches(worker: RunInvitationBatches, stop: impl Future<Output 
             result = worker.run_once() => match result {
                 Ok(found) => found.is_some(),
                 Err(e) => {
-                    tracing::warn!(error = %e, "an invitation batch stopped early; it resumes when its lease ends");
+                    tracing::warn!(
+                        error = &e as &dyn std::error::Error,
+                        "an invitation batch stopped early; it resumes when its lease ends"
+                    );
                     false
                 }
             },

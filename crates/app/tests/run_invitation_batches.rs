@@ -41,7 +41,18 @@ fn serve_candidates(mocks: &mut Mocks, afters: Arc<Mutex<Vec<Option<ContactId>>>
 }
 
 fn worker(mocks: Mocks, batches: MockBatchRepository) -> RunInvitationBatches {
-    RunInvitationBatches { batches: Arc::new(batches), invite: mocks.build(), lease: TimeDelta::seconds(60) }
+    let mut waker = MockOutboxWaker::new();
+    waker.expect_wake().returning(|| ());
+    worker_waking(mocks, batches, waker)
+}
+
+fn worker_waking(mocks: Mocks, batches: MockBatchRepository, waker: MockOutboxWaker) -> RunInvitationBatches {
+    RunInvitationBatches {
+        batches: Arc::new(batches),
+        invite: mocks.build(),
+        lease: TimeDelta::seconds(60),
+        waker: Arc::new(waker),
+    }
 }
 
 #[tokio::test]
@@ -71,6 +82,19 @@ async fn a_batch_is_written_chunk_by_chunk_until_done() {
     let id = |n: u128| Some(ContactId::from_uuid(Uuid::from_u128(n)));
     assert_eq!(*chunks.lock().unwrap(), [(500, id(500), false), (500, id(1_000), false), (200, id(1_200), true)]);
     assert_eq!(*afters.lock().unwrap(), [None, id(500), id(1_000)]);
+}
+
+#[tokio::test]
+async fn each_written_chunk_wakes_the_outbox_dispatcher() {
+    let mut mocks = Mocks::new(merchant(true));
+    serve_candidates(&mut mocks, Arc::new(Mutex::new(Vec::new())));
+    let mut batches = MockBatchRepository::new();
+    batches.expect_claim().returning(|_, _| Ok(Some(batch(None))));
+    batches.expect_record_chunk().returning(|_, _, _| Ok(()));
+    let mut waker = MockOutboxWaker::new();
+    waker.expect_wake().times(3).returning(|| ());
+
+    worker_waking(mocks, batches, waker).run_once().await.unwrap();
 }
 
 #[tokio::test]

@@ -14,7 +14,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use portico_app::{ClaimedEmail, Clock, OutboxRepository, RepositoryError};
+use portico_app::{ClaimedEmail, Clock, OutboxQueue, OutboxWaker, RepositoryError};
 use portico_domain::OutboxMessageId;
 use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::JoinSet;
@@ -32,7 +32,7 @@ pub struct Dispatcher {
 }
 
 struct Inner {
-    outbox: Arc<dyn OutboxRepository>,
+    outbox: Arc<dyn OutboxQueue>,
     transport: Arc<dyn MailTransport>,
     clock: Arc<dyn Clock>,
     config: DispatcherConfig,
@@ -54,7 +54,7 @@ impl Dispatcher {
     /// A dispatcher over `outbox`, sending through `transport`.
     #[must_use]
     pub fn new(
-        outbox: Arc<dyn OutboxRepository>,
+        outbox: Arc<dyn OutboxQueue>,
         transport: Arc<dyn MailTransport>,
         clock: Arc<dyn Clock>,
         config: DispatcherConfig,
@@ -109,6 +109,14 @@ impl Dispatcher {
                 work.await;
             }
         }
+    }
+}
+
+/// The batch worker (or anything else that queues emails) wakes the
+/// dispatcher through the application's port.
+impl OutboxWaker for Dispatcher {
+    fn wake(&self) {
+        Self::wake(self);
     }
 }
 
@@ -244,7 +252,7 @@ impl Inner {
         for group in accepted.chunk_by(|a, b| a.1 == b.1) {
             let lease = group[0].1;
             let ids: Vec<OutboxMessageId> = group.iter().map(|&(id, _)| id).collect();
-            match self.outbox.mark_sent_many(&ids, lease, self.clock.now()).await {
+            match self.outbox.mark_sent(&ids, lease, self.clock.now()).await {
                 Ok(recorded) => {
                     let lost = ids.len().saturating_sub(recorded.len());
                     if lost > 0 {

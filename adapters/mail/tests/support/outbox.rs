@@ -1,11 +1,11 @@
-//! A faithful in-memory `OutboxRepository`: leases, due times, attempts and
+//! A faithful in-memory `OutboxQueue`: leases, due times, attempts and
 //! errors behave as the port's contract says.
 
 use std::sync::Mutex;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use portico_app::{ClaimedEmail, DeliveryStatus, OutboxEmail, OutboxRepository, RepositoryError};
+use portico_app::{ClaimedEmail, DeliveryStatus, OutboxEmail, OutboxQueue, RepositoryError};
 use portico_domain::OutboxMessageId;
 use uuid::Uuid;
 
@@ -31,6 +31,7 @@ struct Rows {
     rows: Vec<Row>,
     next_lease: u128,
     claimed: usize,
+    claims: usize,
 }
 
 /// Rows in a vector, oldest first.
@@ -48,6 +49,26 @@ impl MemoryOutbox {
         }
     }
 
+    /// Queues emails, due at once.
+    pub fn enqueue(&self, emails: &[OutboxEmail]) {
+        let mut rows = self.inner.lock().unwrap();
+        let due = DateTime::<Utc>::MIN_UTC;
+        rows.rows.extend(emails.iter().map(|email| Row {
+            email: email.clone(),
+            state: State::Queued,
+            attempts: 0,
+            last_error: None,
+            due,
+            lease: None,
+        }));
+    }
+
+    /// Delivery status of one email.
+    pub fn status(&self, id: OutboxMessageId) -> Option<DeliveryStatus> {
+        let rows = self.inner.lock().unwrap();
+        rows.rows.iter().find(|r| r.email.id == id).map(status_of)
+    }
+
     /// Statuses of every row, oldest first.
     pub fn statuses(&self) -> Vec<(OutboxMessageId, DeliveryStatus)> {
         let rows = self.inner.lock().unwrap();
@@ -62,6 +83,11 @@ impl MemoryOutbox {
             State::Sent(_) => (q, s + 1, f),
             State::Failed(_) => (q, s, f + 1),
         })
+    }
+
+    /// Calls of `claim` so far, empty ones included.
+    pub fn claims(&self) -> usize {
+        self.inner.lock().unwrap().claims
     }
 
     /// Rows handed out by `claim` so far.
@@ -85,21 +111,7 @@ fn status_of(row: &Row) -> DeliveryStatus {
 }
 
 #[async_trait]
-impl OutboxRepository for MemoryOutbox {
-    async fn enqueue(&self, emails: &[OutboxEmail]) -> Result<(), RepositoryError> {
-        let mut rows = self.inner.lock().unwrap();
-        let due = DateTime::<Utc>::MIN_UTC;
-        rows.rows.extend(emails.iter().map(|email| Row {
-            email: email.clone(),
-            state: State::Queued,
-            attempts: 0,
-            last_error: None,
-            due,
-            lease: None,
-        }));
-        Ok(())
-    }
-
+impl OutboxQueue for MemoryOutbox {
     async fn claim(
         &self,
         limit: u32,
@@ -121,20 +133,33 @@ impl OutboxRepository for MemoryOutbox {
             let lease = Uuid::from_u128(rows.next_lease);
             let row = &mut rows.rows[i];
             row.lease = Some((lease, lease_until));
-            claimed.push(ClaimedEmail { email: row.email.clone(), attempts: row.attempts, lease });
+            claimed.push(ClaimedEmail { email: row.email.clone(), attempts: row.attempts, lease, lease_until });
         }
         rows.claimed += claimed.len();
+        rows.claims += 1;
         Ok(claimed)
     }
 
-    async fn mark_sent(&self, id: OutboxMessageId, lease: Uuid, at: DateTime<Utc>) -> Result<(), RepositoryError> {
+    async fn mark_sent(
+        &self,
+        ids: &[OutboxMessageId],
+        lease: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<OutboxMessageId>, RepositoryError> {
         let mut rows = self.inner.lock().unwrap();
-        let row = Self::row(&mut rows, id, lease)?;
-        row.state = State::Sent(at);
-        row.lease = None;
-        row.email.html.clear();
-        row.email.text.clear();
-        Ok(())
+        let mut recorded = Vec::new();
+        for &id in ids {
+            let Ok(row) = Self::row(&mut rows, id, lease) else { continue };
+            if !matches!(row.state, State::Queued) {
+                continue;
+            }
+            row.state = State::Sent(at);
+            row.lease = None;
+            row.email.html.clear();
+            row.email.text.clear();
+            recorded.push(id);
+        }
+        Ok(recorded)
     }
 
     async fn mark_failed(
@@ -161,10 +186,5 @@ impl OutboxRepository for MemoryOutbox {
         let row = Self::row(&mut rows, id, lease)?;
         row.lease = None;
         Ok(())
-    }
-
-    async fn status(&self, id: OutboxMessageId) -> Result<Option<DeliveryStatus>, RepositoryError> {
-        let rows = self.inner.lock().unwrap();
-        Ok(rows.rows.iter().find(|r| r.email.id == id).map(status_of))
     }
 }

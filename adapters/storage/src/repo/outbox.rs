@@ -1,23 +1,24 @@
-//! [`OutboxRepository`] on sea-orm. Claims take a lease in one statement:
+//! [`OutboxQueue`] on sea-orm. Claims take a lease in one statement:
 //! `FOR UPDATE SKIP LOCKED` on PostgreSQL; on SQLite the single pooled
 //! connection makes the statement run alone.
 
+mod inspect;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use portico_app::{ClaimedEmail, DeliveryStatus, OutboxEmail, OutboxRepository, RepositoryError};
+use portico_app::{ClaimedEmail, OutboxQueue, RepositoryError};
 use portico_domain::OutboxMessageId;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, IntoActiveModel, Value};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Value};
 use uuid::Uuid;
 
-use super::statements;
 use crate::entity::outbox;
 use crate::error::DbResultExt;
-use crate::mapping::{FAILED, QUEUED, SENT, delivery_from_model, outbox_from_model, outbox_to_model};
+use crate::mapping::{FAILED, QUEUED, SENT, outbox_from_model};
 use crate::sql;
 
-/// Most ids in one `mark_sent_many` statement (well under every backend's
+/// Most ids in one statement naming many rows (well under every backend's
 /// limit on bound values).
-const MARK_MANY: usize = 500;
+const IDS_PER_STATEMENT: usize = 500;
 
 /// Queued emails and their delivery outcome.
 #[derive(Clone, Debug)]
@@ -30,15 +31,6 @@ impl SeaOrmOutboxRepository {
         Self { db }
     }
 
-    /// The stored HTML and text parts of an email: both empty once it was sent.
-    ///
-    /// # Errors
-    /// On a storage failure.
-    pub async fn body(&self, id: OutboxMessageId) -> Result<Option<(String, String)>, RepositoryError> {
-        let row = outbox::Entity::find_by_id(id.as_uuid()).one(&self.db).await.repo()?;
-        Ok(row.map(|r| (r.html, r.text)))
-    }
-
     /// Runs a completion update; no row changed means the lease is not ours.
     async fn complete(&self, sql_text: &str, values: Vec<Value>) -> Result<(), RepositoryError> {
         let res = self.db.execute_raw(sql::stmt(self.db.get_database_backend(), sql_text, values)).await.repo()?;
@@ -47,16 +39,7 @@ impl SeaOrmOutboxRepository {
 }
 
 #[async_trait]
-impl OutboxRepository for SeaOrmOutboxRepository {
-    async fn enqueue(&self, emails: &[OutboxEmail]) -> Result<(), RepositoryError> {
-        let size = |e: &OutboxEmail| 200 + e.subject.len() + e.html.len() + e.text.len();
-        for chunk in statements(self.db.get_database_backend(), emails, size) {
-            let rows = chunk.iter().map(|e| outbox_to_model(e, None).into_active_model());
-            outbox::Entity::insert_many(rows).exec_without_returning(&self.db).await.repo()?;
-        }
-        Ok(())
-    }
-
+impl OutboxQueue for SeaOrmOutboxRepository {
     async fn claim(
         &self,
         limit: u32,
@@ -89,22 +72,13 @@ impl OutboxRepository for SeaOrmOutboxRepository {
                     email: outbox_from_model(r)?,
                     attempts: u32::try_from(r.attempts).unwrap_or(0),
                     lease,
+                    lease_until,
                 })
             })
             .collect()
     }
 
-    async fn mark_sent(&self, id: OutboxMessageId, lease: Uuid, at: DateTime<Utc>) -> Result<(), RepositoryError> {
-        // The body may hold a link token or a first password: it must not stay at rest.
-        let text = format!(
-            "UPDATE outbox SET status = '{SENT}', sent_at = ?, html = '', text = '', attempts = attempts + 1,
-               lease_id = NULL, locked_until = NULL, last_error = NULL
-             WHERE id = ? AND lease_id = ? AND status = '{QUEUED}'"
-        );
-        self.complete(&text, vec![at.into(), id.as_uuid().into(), lease.into()]).await
-    }
-
-    async fn mark_sent_many(
+    async fn mark_sent(
         &self,
         ids: &[OutboxMessageId],
         lease: Uuid,
@@ -112,7 +86,8 @@ impl OutboxRepository for SeaOrmOutboxRepository {
     ) -> Result<Vec<OutboxMessageId>, RepositoryError> {
         let backend = self.db.get_database_backend();
         let mut recorded = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(MARK_MANY) {
+        for chunk in ids.chunks(IDS_PER_STATEMENT) {
+            // The body may hold a link token or a first password: it must not stay at rest.
             let text = format!(
                 "UPDATE outbox SET status = '{SENT}', sent_at = ?, html = '', text = '', attempts = attempts + 1,
                    lease_id = NULL, locked_until = NULL, last_error = NULL
@@ -153,10 +128,5 @@ impl OutboxRepository for SeaOrmOutboxRepository {
              WHERE id = ? AND lease_id = ? AND status = '{QUEUED}'"
         );
         self.complete(&text, vec![id.as_uuid().into(), lease.into()]).await
-    }
-
-    async fn status(&self, id: OutboxMessageId) -> Result<Option<DeliveryStatus>, RepositoryError> {
-        let row = outbox::Entity::find_by_id(id.as_uuid()).one(&self.db).await.repo()?;
-        row.as_ref().map(delivery_from_model).transpose()
     }
 }

@@ -1,7 +1,7 @@
 //! Bulk batches: one live batch per spec, leases, atomic chunks.
 
 use portico_app::{
-    Batch, BatchChunk, BatchProgress, BatchRepository, BatchSpec, BatchState, InvitationRepository, OutboxRepository,
+    Batch, BatchChunk, BatchProgress, BatchRepository, BatchSpec, BatchState, InvitationRepository, OutboxQueue,
     RepositoryError,
 };
 use portico_domain::{BatchId, MerchantId, SkipReason};
@@ -94,7 +94,7 @@ async fn a_batch_is_claimed_written_in_chunks_and_completed(db: Database) {
     let outbox = db.outbox();
     let due = outbox.claim(10, at(200), at(260)).await.unwrap();
     assert_eq!(due.len(), 2);
-    outbox.mark_sent(due[0].email.id, due[0].lease, at(201)).await.unwrap();
+    outbox.mark_sent(&[due[0].email.id], due[0].lease, at(201)).await.unwrap();
     assert_eq!(repo.get(m, claimed.id).await.unwrap().unwrap().progress.emails_sent, 1);
     assert_eq!(done.cursor, Some(people[3].1));
     assert!(db.invitations().find(m, chunk.writes[0].invitation.id()).await.unwrap().is_some());

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use portico_app::{InvitationRepository, InvitationWrite, OutboxRepository, RepositoryError};
+use portico_app::{InvitationRepository, InvitationWrite, OutboxQueue, RepositoryError};
 use portico_domain::{Actor, EventKind, InvitationLifetime, ResendPolicy};
 use portico_storage::Database;
 use tokio::sync::Barrier;
@@ -35,7 +35,7 @@ async fn two_concurrent_claimers_never_receive_the_same_email(db: Database) {
                         return mine;
                     }
                     for c in batch {
-                        outbox.mark_sent(c.email.id, c.lease, at(1)).await.unwrap();
+                        outbox.mark_sent(&[c.email.id], c.lease, at(1)).await.unwrap();
                         mine.push(c.email.id);
                     }
                 }

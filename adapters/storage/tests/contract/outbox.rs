@@ -1,6 +1,6 @@
 //! The outbox: claiming with leases, completion under the lease, retries.
 
-use portico_app::{DeliveryStatus, OutboxRepository, RepositoryError};
+use portico_app::{DeliveryStatus, OutboxQueue, RepositoryError};
 use portico_storage::Database;
 
 use crate::support::{at, email, merchant, t0};
@@ -26,11 +26,12 @@ async fn claimed_emails_are_handed_out_once_and_cleared_when_sent(db: Database) 
     assert_eq!(second.iter().map(|c| c.email.id).collect::<Vec<_>>(), [emails[2].id]);
     assert!(outbox.claim(2, t0(), at(60)).await.unwrap().is_empty());
 
+    assert_eq!(first[0].lease_until, at(60), "the claim carries the end of its lease");
     let claimed = &first[0];
-    outbox.mark_sent(claimed.email.id, claimed.lease, at(5)).await.unwrap();
+    assert_eq!(outbox.mark_sent(&[claimed.email.id], claimed.lease, at(5)).await.unwrap(), [claimed.email.id]);
     assert_eq!(outbox.status(claimed.email.id).await.unwrap(), Some(DeliveryStatus::Sent { at: at(5) }));
     assert_eq!(outbox.body(claimed.email.id).await.unwrap(), Some((String::new(), String::new())));
-    assert!(matches!(outbox.mark_sent(claimed.email.id, claimed.lease, at(6)).await, Err(RepositoryError::LeaseLost)));
+    assert!(outbox.mark_sent(&[claimed.email.id], claimed.lease, at(6)).await.unwrap().is_empty(), "recorded once");
     // Sent rows are never claimed again, even after every lease expired.
     let later = outbox.claim(10, at(120), at(180)).await.unwrap();
     assert_eq!(later.iter().map(|c| c.email.id).collect::<Vec<_>>(), [emails[1].id, emails[2].id]);
@@ -65,10 +66,10 @@ async fn an_expired_lease_is_reclaimed_and_the_old_lease_can_no_longer_complete(
     let new = outbox.claim(1, at(61), at(121)).await.unwrap().remove(0);
     assert_eq!(new.email.id, e.id);
     assert_ne!(new.lease, old.lease);
-    assert!(matches!(outbox.mark_sent(e.id, old.lease, at(62)).await, Err(RepositoryError::LeaseLost)));
+    assert!(outbox.mark_sent(&[e.id], old.lease, at(62)).await.unwrap().is_empty());
     assert!(matches!(outbox.mark_failed(e.id, old.lease, "x", None).await, Err(RepositoryError::LeaseLost)));
     assert!(matches!(outbox.release(e.id, old.lease).await, Err(RepositoryError::LeaseLost)));
-    outbox.mark_sent(e.id, new.lease, at(63)).await.unwrap();
+    assert_eq!(outbox.mark_sent(&[e.id], new.lease, at(63)).await.unwrap(), [e.id]);
 }
 
 async fn a_released_email_is_due_again_at_once(db: Database) {
@@ -89,10 +90,10 @@ async fn sending_many_records_only_the_emails_still_under_the_lease(db: Database
     outbox.enqueue(&emails).await.unwrap();
     let claimed = outbox.claim(3, t0(), at(60)).await.unwrap();
     let lease = claimed[0].lease;
-    outbox.mark_sent(emails[0].id, lease, at(1)).await.unwrap();
+    outbox.mark_sent(&[emails[0].id], lease, at(1)).await.unwrap();
     // Already sent, sent now, sent now, never claimed (no lease).
     let ids: Vec<_> = emails.iter().map(|e| e.id).collect();
-    let recorded = outbox.mark_sent_many(&ids, lease, at(5)).await.unwrap();
+    let recorded = outbox.mark_sent(&ids, lease, at(5)).await.unwrap();
     assert_eq!(recorded.len(), 2, "{recorded:?}");
     assert!(recorded.contains(&ids[1]) && recorded.contains(&ids[2]));
     for id in &ids[1..3] {
@@ -101,5 +102,5 @@ async fn sending_many_records_only_the_emails_still_under_the_lease(db: Database
     }
     assert_eq!(outbox.status(ids[0]).await.unwrap(), Some(DeliveryStatus::Sent { at: at(1) }), "unchanged");
     assert_eq!(outbox.claim(10, t0(), at(60)).await.unwrap().iter().map(|c| c.email.id).collect::<Vec<_>>(), [ids[3]]);
-    assert!(outbox.mark_sent_many(&[], lease, at(6)).await.unwrap().is_empty());
+    assert!(outbox.mark_sent(&[], lease, at(6)).await.unwrap().is_empty());
 }

@@ -62,20 +62,18 @@ pub struct ClaimedEmail {
     pub attempts: u32,
     /// Proof of ownership: completing with another lease fails.
     pub lease: Uuid,
+    /// When the lease ends: after that another dispatcher may claim the
+    /// email, so it must not be sent any more under this claim.
+    pub lease_until: DateTime<Utc>,
 }
 
-/// Stores queued emails; dispatchers claim them. Implementations MUST never
-/// hand one row to two claimers whose leases overlap, and MUST never delete a
-/// failed row.
+/// The queue the outbox dispatcher works: claim due emails under a lease,
+/// then record each outcome. Implementations MUST never hand one row to two
+/// claimers whose leases overlap, MUST ignore a completion whose lease is no
+/// longer the row's, and MUST never delete a failed row.
 #[cfg_attr(feature = "mock", mockall::automock)]
 #[async_trait]
-pub trait OutboxRepository: Send + Sync {
-    /// Queues emails not tied to another write (a password reset, a test send).
-    ///
-    /// # Errors
-    /// On a storage failure.
-    async fn enqueue(&self, emails: &[OutboxEmail]) -> Result<(), RepositoryError>;
-
+pub trait OutboxQueue: Send + Sync {
     /// Claims up to `limit` queued emails due at `now` (or whose lease has
     /// expired), leasing them until `lease_until`. Oldest due first.
     ///
@@ -88,35 +86,19 @@ pub trait OutboxRepository: Send + Sync {
         lease_until: DateTime<Utc>,
     ) -> Result<Vec<ClaimedEmail>, RepositoryError>;
 
-    /// Marks an email sent. Its body is cleared: it may carry a link token or
-    /// a first password, which must not stay at rest once delivered.
-    ///
-    /// # Errors
-    /// `LeaseLost` when the lease is no longer this claim's.
-    async fn mark_sent(&self, id: OutboxMessageId, lease: Uuid, at: DateTime<Utc>) -> Result<(), RepositoryError>;
-
-    /// Marks several emails of one claim sent at once, as
-    /// [`mark_sent`](Self::mark_sent) would each; answers those recorded
-    /// (an email whose lease is no longer `lease` is left out).
+    /// Marks emails of one claim sent; answers those recorded (an email
+    /// whose lease is no longer `lease` is left out). Their bodies are
+    /// cleared: they may carry a link token or a first password, which must
+    /// not stay at rest once delivered.
     ///
     /// # Errors
     /// On a storage failure.
-    async fn mark_sent_many(
+    async fn mark_sent(
         &self,
         ids: &[OutboxMessageId],
         lease: Uuid,
         at: DateTime<Utc>,
-    ) -> Result<Vec<OutboxMessageId>, RepositoryError> {
-        let mut recorded = Vec::with_capacity(ids.len());
-        for &id in ids {
-            match self.mark_sent(id, lease, at).await {
-                Ok(()) => recorded.push(id),
-                Err(RepositoryError::LeaseLost) => {}
-                Err(other) => return Err(other),
-            }
-        }
-        Ok(recorded)
-    }
+    ) -> Result<Vec<OutboxMessageId>, RepositoryError>;
 
     /// Records a failed attempt: queued again at `retry_at`, or failed for
     /// good when `retry_at` is `None`. The error is kept for staff to see.
@@ -136,10 +118,13 @@ pub trait OutboxRepository: Send + Sync {
     /// # Errors
     /// `LeaseLost` when the lease is no longer this claim's.
     async fn release(&self, id: OutboxMessageId, lease: Uuid) -> Result<(), RepositoryError>;
+}
 
-    /// Delivery status of one email.
-    ///
-    /// # Errors
-    /// On a storage failure.
-    async fn status(&self, id: OutboxMessageId) -> Result<Option<DeliveryStatus>, RepositoryError>;
+/// Tells whoever delivers the outbox that emails were just queued, so they
+/// leave now instead of at the next poll. A hint only: an implementation
+/// MUST NOT block, and a lost wake-up only delays delivery until the poll.
+#[cfg_attr(feature = "mock", mockall::automock)]
+pub trait OutboxWaker: Send + Sync {
+    /// Emails were queued.
+    fn wake(&self);
 }

@@ -10,7 +10,7 @@ use portico_domain::{BatchId, ContactId};
 
 use super::batch_spec;
 use super::invite_contacts::{CHUNK_SIZE, InviteContacts, InviteContactsError};
-use crate::{Batch, BatchChunk, BatchRepository, BoxError, RepositoryError, Selection};
+use crate::{Batch, BatchChunk, BatchRepository, BoxError, OutboxWaker, RepositoryError, Selection};
 
 /// Why a batch run stopped early.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +39,8 @@ pub struct RunInvitationBatches {
     pub invite: InviteContacts,
     /// How long a claim lasts without renewal; each chunk renews it.
     pub lease: TimeDelta,
+    /// Told after each chunk that queued emails, so they leave at once.
+    pub waker: Arc<dyn OutboxWaker>,
 }
 
 impl std::fmt::Debug for RunInvitationBatches {
@@ -103,7 +105,12 @@ impl RunInvitationBatches {
     async fn record(&self, batch: &Batch, chunk: &BatchChunk) -> Result<bool, RunInvitationBatchError> {
         let lease_until = self.invite.clock.now() + self.lease;
         match self.batches.record_chunk(batch, chunk, lease_until).await {
-            Ok(()) => Ok(true),
+            Ok(()) => {
+                if chunk.writes.iter().any(|w| w.email.is_some()) {
+                    self.waker.wake();
+                }
+                Ok(true)
+            }
             Err(RepositoryError::Conflict { .. }) => Ok(false),
             Err(RepositoryError::LeaseLost) => Err(RunInvitationBatchError::LeaseLost(batch.id)),
             Err(e) => Err(e.into()),

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use portico_app::{MailKind, OutboxEmail, OutboxRepository};
+use portico_app::{MailKind, OutboxEmail};
 use portico_domain::{EmailAddress, OutboxMessageId};
 use portico_tests::{eventually, spawn_app};
 
