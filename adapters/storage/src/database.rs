@@ -135,6 +135,13 @@ impl Database {
         self.conn.close().await.map_err(StorageError::Connect)
     }
 
+    /// The connection itself, for tests and tools that need raw SQL (the
+    /// application goes through the repositories).
+    #[must_use]
+    pub const fn connection(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
     /// The merchant repository.
     #[must_use]
     pub fn merchants(&self) -> Arc<SeaOrmMerchantRepository> {

@@ -140,6 +140,24 @@ impl OutboxQueue for MemoryOutbox {
         Ok(claimed)
     }
 
+    async fn renew(
+        &self,
+        ids: &[OutboxMessageId],
+        lease: Uuid,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<OutboxMessageId>, RepositoryError> {
+        let mut rows = self.inner.lock().unwrap();
+        let mut renewed = Vec::new();
+        for &id in ids {
+            let Ok(row) = Self::row(&mut rows, id, lease) else { continue };
+            if matches!(row.state, State::Queued) {
+                row.lease = Some((lease, until));
+                renewed.push(id);
+            }
+        }
+        Ok(renewed)
+    }
+
     async fn mark_sent(
         &self,
         ids: &[OutboxMessageId],
@@ -176,7 +194,11 @@ impl OutboxQueue for MemoryOutbox {
         row.lease = None;
         match retry_at {
             Some(at) => row.due = at,
-            None => row.state = State::Failed(error.to_owned()),
+            None => {
+                row.state = State::Failed(error.to_owned());
+                row.email.html.clear();
+                row.email.text.clear();
+            }
         }
         Ok(())
     }

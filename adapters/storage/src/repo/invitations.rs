@@ -251,7 +251,8 @@ impl InvitationRepository for SeaOrmInvitationRepository {
         let rows = query
             .order_by_desc(C::CreatedAt)
             .order_by_desc(C::Id)
-            .offset(page.offset)
+            // Bound as a signed 64-bit value: a larger offset would not fit (and skips everything anyway).
+            .offset(page.offset.min(i64::MAX.unsigned_abs()))
             .limit(page.limit.min(PageRequest::MAX_LIMIT))
             .all(&self.db)
             .await

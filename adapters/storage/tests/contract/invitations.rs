@@ -12,6 +12,7 @@ contract!(
     candidates_carry_their_standing_and_page_by_contact_id,
     a_second_open_invitation_for_a_contact_is_refused_by_the_database,
     a_chunk_whose_last_row_conflicts_leaves_no_partial_invitation,
+    an_offset_past_the_signed_range_answers_an_empty_page,
 );
 
 async fn an_invitation_is_written_with_its_event_and_email_and_found_by_current_and_retired_tokens(db: Database) {
@@ -138,4 +139,16 @@ async fn a_chunk_whose_last_row_conflicts_leaves_no_partial_invitation(db: Datab
         assert_eq!(repo.find_by_token(&token(10 + i as u32).hash()).await.unwrap(), None);
     }
     assert_eq!(repo.list(m, None, PageRequest::default(), at(60)).await.unwrap().total, 1);
+}
+
+async fn an_offset_past_the_signed_range_answers_an_empty_page(db: Database) {
+    let repo = db.invitations();
+    let m = merchant(&db, "A").await;
+    let (customer, contact) = seed(&db, m, "c", 1).await[0];
+    repo.insert(m, &[issue(m, customer, contact, 1, t0())]).await.unwrap();
+    for offset in [1_u64 << 63, u64::MAX] {
+        let page = repo.list(m, None, PageRequest { offset, limit: 50 }, t0()).await.unwrap();
+        assert!(page.items.is_empty(), "offset {offset}");
+        assert_eq!(page.total, 1);
+    }
 }

@@ -41,6 +41,12 @@ impl MailKind {
         Self::DocumentLink,
     ];
 
+    /// Whether it is an invitation email (held while the merchant's portal is off).
+    #[must_use]
+    pub const fn is_invitation(&self) -> bool {
+        matches!(self, Self::InvitationCredentials | Self::InvitationLink | Self::InvitationFollowUp)
+    }
+
     /// The `snake_case` name used in URLs and storage.
     #[must_use]
     pub const fn as_str(&self) -> &'static str {

@@ -76,6 +76,10 @@ pub struct ClaimedEmail {
 pub trait OutboxQueue: Send + Sync {
     /// Claims up to `limit` queued emails due at `now` (or whose lease has
     /// expired), leasing them until `lease_until`. Oldest due first.
+    /// Invitation emails of a merchant whose portal is switched off are held:
+    /// they stay queued, unclaimed, until it is on again. A row that cannot
+    /// be read back as an email is failed with the reason instead of being
+    /// handed out, so it cannot stall the queue.
     ///
     /// # Errors
     /// On a storage failure.
@@ -85,6 +89,19 @@ pub trait OutboxQueue: Send + Sync {
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
     ) -> Result<Vec<ClaimedEmail>, RepositoryError>;
+
+    /// Extends the lease of emails of one claim to `until`; answers those
+    /// still held (an email whose lease is no longer `lease` is left out: it
+    /// must not be sent under this claim any more).
+    ///
+    /// # Errors
+    /// On a storage failure.
+    async fn renew(
+        &self,
+        ids: &[OutboxMessageId],
+        lease: Uuid,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<OutboxMessageId>, RepositoryError>;
 
     /// Marks emails of one claim sent; answers those recorded (an email
     /// whose lease is no longer `lease` is left out). Their bodies are
@@ -101,7 +118,9 @@ pub trait OutboxQueue: Send + Sync {
     ) -> Result<Vec<OutboxMessageId>, RepositoryError>;
 
     /// Records a failed attempt: queued again at `retry_at`, or failed for
-    /// good when `retry_at` is `None`. The error is kept for staff to see.
+    /// good when `retry_at` is `None`. The error is kept for staff to see;
+    /// an email failed for good loses its body, as a sent one does (it may
+    /// hold a link token or a first password), and keeps its recipient and kind.
     ///
     /// # Errors
     /// `LeaseLost` when the lease is no longer this claim's.
