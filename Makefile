@@ -3,7 +3,7 @@ CARGO ?= cargo
 # Crates the pure layers must never reach (normal dependencies only).
 FORBIDDEN := tokio sea-orm sea-query sqlx poem poem-openapi lettre handlebars reqwest hyper mio
 
-.PHONY: run test ci fmt fmt-check lint doc bench check-boundaries
+.PHONY: run test ci fmt fmt-check lint doc bench screenshots check-boundaries
 
 # The embedded defaults: SQLite and .eml files under ./portico-data.
 DATA_DIR := portico-data
@@ -45,6 +45,18 @@ bench: ## Throughput and memory figures (release build).
 	@for b in $$(ls */*/benches/*.rs */benches/*.rs 2>/dev/null | sed 's|/benches/.*||' | sort -u); do \
 		$(CARGO) bench --manifest-path $$b/Cargo.toml --all-features || exit 1; \
 	done
+
+# Every test whose name or module path says `screenshots` (one per area).
+SHOTS_DIR := $${CARGO_TARGET_DIR:-target}/screenshots
+
+screenshots: ## PNGs of every page, desktop and 390 px phone width, under target/screenshots/.
+	@rm -rf $(SHOTS_DIR)
+	@if command -v cargo-nextest >/dev/null 2>&1; then \
+		PORTICO_REQUIRE_BROWSER=1 $(CARGO) nextest run -p portico-tests --test e2e --no-fail-fast screenshots; \
+	else \
+		PORTICO_REQUIRE_BROWSER=1 $(CARGO) test -p portico-tests --test e2e -- screenshots; \
+	fi
+	@echo "Screenshots in $(SHOTS_DIR):"; ls $(SHOTS_DIR)
 
 check-boundaries: ## The domain and app crates stay free of I/O frameworks; no adapter reaches another.
 	@for crate in portico-domain portico-app; do \

@@ -4,11 +4,13 @@
 //! [`TestClock`] the test moves; [`TestApp`] has one helper per endpoint
 //! ([`admin`], [`portal`]) over a plain HTTP/1.1 client ([`Answer`]);
 //! [`eventually`] waits on a condition with a deadline; [`mail`] reads the
-//! emails a test catches and [`form`] the portal's HTML forms.
+//! emails a test catches and [`form`] the portal's HTML forms; [`browser`]
+//! drives the pages in headless Chromium through WebDriver.
 
 pub mod admin;
 mod app;
 pub mod bench;
+pub mod browser;
 mod client;
 pub mod clock;
 mod database;

@@ -117,6 +117,19 @@ pub fn token_of(message: &Captured) -> String {
     tokens[0].clone()
 }
 
+/// The full address of the one invitation link of a message, as the
+/// contact's mail client shows it (`http://host:port/portal/invitations/…`).
+///
+/// # Panics
+/// When the message links no token or more than one.
+pub fn link_of(message: &Captured) -> String {
+    let token = token_of(message);
+    let text = text_of(&message.data);
+    let end = text.find(&token).expect("the token is in the text") + token.len();
+    let start = text[..end].rfind("http").expect("the link is absolute");
+    text[start..end].to_owned()
+}
+
 /// The value after `label` on a line of the message's text (`Username: `).
 pub fn field_of(message: &Captured, label: &str) -> Option<String> {
     text_of(&message.data)

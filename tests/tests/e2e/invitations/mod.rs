@@ -11,4 +11,5 @@ mod follow_up;
 mod outage;
 mod post_only;
 mod restart;
+mod screenshots;
 mod shared_email;

@@ -7,7 +7,7 @@ use portico_tests::SAMPLE_CUSTOMERS;
 use serde_json::Value;
 
 use super::expected::{PrimaryRow, primary_rows};
-use portico_tests::mail::{recipient_of, token_of};
+use portico_tests::mail::{link_of, recipient_of, token_of};
 use portico_tests::{TestApp, eventually, spawn_app};
 
 /// One invited contact and the link it was emailed.
@@ -21,6 +21,8 @@ pub struct Invited {
     pub recipient: String,
     /// The link's token.
     pub token: String,
+    /// The link as the email gives it.
+    pub link: String,
 }
 
 /// A server on the SMTP server with the sample customers imported.
@@ -73,5 +75,5 @@ pub async fn invite_one(app: &TestApp, smtp: &SmtpServer, report: &Value, nth: u
     let recipient = recipient_of(&email);
     let invitation = app.invitation_to(&recipient).await;
     assert_eq!(invitation["customer_id"], customer_id.as_str());
-    Invited { invitation, customer_id, recipient, token: token_of(&email) }
+    Invited { invitation, customer_id, recipient, token: token_of(&email), link: link_of(&email) }
 }
