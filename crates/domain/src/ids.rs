@@ -85,3 +85,15 @@ id_type!(
     /// An invoice, estimate or order.
     DocumentId
 );
+id_type!(
+    /// A payment of one or many invoices.
+    PaymentId
+);
+id_type!(
+    /// A customer's saved card or bank account.
+    PaymentMethodId
+);
+id_type!(
+    /// A refund of (part of) a payment.
+    RefundId
+);

@@ -1,10 +1,11 @@
 //! # portico-domain
 //!
 //! Portico's pure rules, usable on their own: the customer directory's value
-//! types, the invitation state machine, credential patterns, eligibility, and
-//! staff roles. No I/O, no async runtime, no database, web or mail crate. The
-//! crate never reads the clock or a global RNG: every transition takes `now`,
-//! and randomness comes from the RNG you pass in.
+//! types, the invitation state machine, credential patterns, eligibility,
+//! staff roles, and payments (card and bank account data, allocations). No
+//! I/O, no async runtime, no database, web or mail crate. The crate never
+//! reads the clock or a global RNG: every transition takes `now`, and
+//! randomness comes from the RNG you pass in.
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
@@ -50,6 +51,7 @@ mod invitation;
 mod login;
 mod money;
 mod password_policy;
+pub mod payment;
 mod phone;
 mod roles;
 mod token;
@@ -59,7 +61,8 @@ pub use customer::{CollectionPriority, Contact, ContactEmail, Customer, Customer
 pub use eligibility::{Candidate, InviteMode, InvitePlan, Recipient, SkipReason, Verdict, assess};
 pub use email::{EmailAddress, EmailError};
 pub use ids::{
-    BatchId, ContactId, CustomerId, DocumentId, InvitationId, LoginId, MerchantId, OutboxMessageId, StaffUserId,
+    BatchId, ContactId, CustomerId, DocumentId, InvitationId, LoginId, MerchantId, OutboxMessageId, PaymentId,
+    PaymentMethodId, RefundId, StaffUserId,
 };
 pub use invitation::{
     Actor, ContactStanding, EventKind, Invitation, InvitationEvent, InvitationLifetime, InvitationMode,
@@ -69,6 +72,10 @@ pub use invitation::{
 pub use login::{Login, PasswordHash, Username, UsernameError};
 pub use money::{Currency, Money, MoneyError};
 pub use password_policy::{ChosenPassword, PasswordPolicyError};
+pub use payment::{
+    Allocation, Allocations, BankAccountDetails, CardBrand, CardDetails, CardExpiry, IdempotencyKey, InvoiceAmount,
+    OpenInvoice, PaymentEventKind, PaymentMethodKind, PaymentOutcome, PaymentStatus,
+};
 pub use phone::{PhoneError, PhoneNumber};
 pub use roles::{Permission, Role};
 pub use token::{SecretToken, TokenFormatError, TokenHash};

@@ -12,6 +12,8 @@ pub enum Permission {
     ManageTemplates,
     /// See payments and transactions.
     ViewPayments,
+    /// Refund payments, in full or in part.
+    RefundPayments,
     /// Change portal settings, import data, create API keys.
     ManageSettings,
     /// See the customer directory and invitations.
@@ -27,6 +29,7 @@ impl Permission {
             Self::BulkEmailContacts => "bulk_email_contacts",
             Self::ManageTemplates => "manage_templates",
             Self::ViewPayments => "view_payments",
+            Self::RefundPayments => "refund_payments",
             Self::ManageSettings => "manage_settings",
             Self::ViewCustomers => "view_customers",
         }
