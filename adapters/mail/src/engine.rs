@@ -57,6 +57,9 @@ mod defaults {
             MailKind::DocumentLink => {
                 ("{{merchant_name}} sent you {{document_kind}} {{document_number}}", kind_files!("document_link"))
             }
+            MailKind::PaymentFailed => {
+                ("Your payment of {{amount}} to {{merchant_name}} did not go through", kind_files!("payment_failed"))
+            }
         };
         (subject, html, text)
     }
@@ -138,6 +141,7 @@ pub(crate) fn context_of(content: &EmailContent) -> Result<(MailKind, Context), 
         EmailContent::PaymentConfirmationRequest(c) => serde_json::to_value(c),
         EmailContent::PaymentReceipt(c) => serde_json::to_value(c),
         EmailContent::DocumentLink(c) => serde_json::to_value(c),
+        EmailContent::PaymentFailed(c) => serde_json::to_value(c),
     };
     let mut value = value.map_err(RenderErrorReason::SerdeError)?;
     if let Some(color) = value.get_mut("brand_color")

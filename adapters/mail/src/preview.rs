@@ -2,7 +2,8 @@
 
 use portico_app::{
     DocumentLinkContext, EmailContent, InvitationCredentialsContext, InvitationLinkContext, InvoiceLine, MailCommon,
-    MailKind, PasswordResetContext, PaymentConfirmationContext, PaymentReceiptContext, PaymentReminderContext,
+    MailKind, PasswordResetContext, PaymentConfirmationContext, PaymentFailedContext, PaymentReceiptContext,
+    PaymentReminderContext,
 };
 
 /// Sample common values (a fictitious merchant and contact).
@@ -76,6 +77,14 @@ pub fn sample_content(kind: MailKind, common: MailCommon) -> EmailContent {
             invoices: sample_invoices(),
             amount: "$1,560.40".to_owned(),
             method: "Visa •••• 4242".to_owned(),
+            reference: "ch_3PZx81sample".to_owned(),
+        }),
+        MailKind::PaymentFailed => EmailContent::PaymentFailed(PaymentFailedContext {
+            common,
+            invoices: sample_invoices(),
+            amount: "$1,560.40".to_owned(),
+            method: "Sandbox Test Bank •••• 6789".to_owned(),
+            reason: "insufficient funds (R01)".to_owned(),
             reference: "ch_3PZx81sample".to_owned(),
         }),
         MailKind::DocumentLink => EmailContent::DocumentLink(DocumentLinkContext {

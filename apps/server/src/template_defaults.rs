@@ -54,6 +54,12 @@ const fn parts(kind: MailKind) -> (&'static str, &'static str, &'static str, &'s
             "<p><a href=\"[DocumentLink]\">Open [DocumentKind] [DocumentNumber]</a></p>",
             "Open it here:\n[DocumentLink]",
         ),
+        MailKind::PaymentFailed => (
+            "Your payment of [Amount] to [MerchantName] did not go through",
+            "The bank returned your payment of [Amount] by [PaymentMethod] (reference [Reference]): [FailureReason]. These invoices of [CustomerName] are open again.",
+            "[InvoiceList]",
+            "[InvoiceList]",
+        ),
     }
 }
 

@@ -50,6 +50,12 @@ pub fn starter_source(kind: MailKind) -> TemplateSource {
              Payment reference: [Reference]",
             "Your payment history: [CustomerPortalLink]",
         ),
+        MailKind::PaymentFailed => (
+            "Your payment of [Amount] to [MerchantName] did not go through",
+            "Your payment of [Amount] for [CustomerName], made with [PaymentMethod], was returned by the bank: \
+             [FailureReason]. These invoices are open again:\n\n[InvoiceList]\n\nPayment reference: [Reference]",
+            "Pay them again in the portal: [CustomerPortalLink]",
+        ),
         MailKind::DocumentLink => (
             "[MerchantName] sent you [DocumentKind] [DocumentNumber]",
             "[MerchantName] sent [CustomerName] [DocumentKind] [DocumentNumber].",

@@ -87,6 +87,13 @@ const RECEIPT: [MergeTag; 4] = [
     PAYMENT_METHOD,
     field("Reference", "the payment reference", "reference"),
 ];
+const FAILED: [MergeTag; 5] = [
+    INVOICE_LIST,
+    field("Amount", "the amount that did not arrive", "amount"),
+    PAYMENT_METHOD,
+    field("FailureReason", "why the bank returned the payment", "reason"),
+    field("Reference", "the payment reference", "reference"),
+];
 const DOCUMENT: [MergeTag; 3] = [
     field("DocumentLink", "the document's signed link", "document_url"),
     field("DocumentKind", "\"estimate\" or \"order\"", "document_kind"),
@@ -104,6 +111,7 @@ pub fn merge_tags(kind: MailKind) -> Vec<MergeTag> {
         MailKind::PaymentConfirmationRequest => &CONFIRMATION,
         MailKind::PaymentReceipt => &RECEIPT,
         MailKind::DocumentLink => &DOCUMENT,
+        MailKind::PaymentFailed => &FAILED,
     };
     COMMON.iter().chain(specific).copied().collect()
 }

@@ -26,11 +26,13 @@ pub enum MailKind {
     PaymentReceipt,
     /// A link to one estimate or order.
     DocumentLink,
+    /// A bank debit came back: the invoices are open again.
+    PaymentFailed,
 }
 
 impl MailKind {
     /// Every kind.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::InvitationCredentials,
         Self::InvitationLink,
         Self::InvitationFollowUp,
@@ -39,6 +41,7 @@ impl MailKind {
         Self::PaymentConfirmationRequest,
         Self::PaymentReceipt,
         Self::DocumentLink,
+        Self::PaymentFailed,
     ];
 
     /// Whether it is an invitation email (held while the merchant's portal is off).
@@ -59,6 +62,7 @@ impl MailKind {
             Self::PaymentConfirmationRequest => "payment_confirmation_request",
             Self::PaymentReceipt => "payment_receipt",
             Self::DocumentLink => "document_link",
+            Self::PaymentFailed => "payment_failed",
         }
     }
 
@@ -183,6 +187,24 @@ pub struct PaymentReceiptContext {
     pub reference: String,
 }
 
+/// A payment that failed after it was made (an ACH debit returned).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PaymentFailedContext {
+    /// Common values.
+    #[serde(flatten)]
+    pub common: MailCommon,
+    /// The invoices it was for, open again.
+    pub invoices: Vec<InvoiceLine>,
+    /// Its amount, formatted.
+    pub amount: String,
+    /// The method used.
+    pub method: String,
+    /// Why it failed, in words.
+    pub reason: String,
+    /// The gateway's reference.
+    pub reference: String,
+}
+
 /// A link to one estimate or order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DocumentLinkContext {
@@ -216,6 +238,8 @@ pub enum EmailContent {
     PaymentReceipt(PaymentReceiptContext),
     /// See [`MailKind::DocumentLink`].
     DocumentLink(DocumentLinkContext),
+    /// See [`MailKind::PaymentFailed`].
+    PaymentFailed(PaymentFailedContext),
 }
 
 impl EmailContent {
@@ -231,6 +255,7 @@ impl EmailContent {
             Self::PaymentConfirmationRequest(_) => MailKind::PaymentConfirmationRequest,
             Self::PaymentReceipt(_) => MailKind::PaymentReceipt,
             Self::DocumentLink(_) => MailKind::DocumentLink,
+            Self::PaymentFailed(_) => MailKind::PaymentFailed,
         }
     }
 }
