@@ -12,7 +12,8 @@ use crate::migration::Migrator;
 use crate::repo::{
     SeaOrmAcceptanceRepository, SeaOrmBatchRepository, SeaOrmCustomerRepository, SeaOrmIdempotencyRepository,
     SeaOrmInvitationRepository, SeaOrmLoginRepository, SeaOrmMerchantRepository, SeaOrmOutboxRepository,
-    SeaOrmStaffRepository, SeaOrmTemplateStore,
+    SeaOrmPaymentMethodRepository, SeaOrmPaymentRepository, SeaOrmRefundRepository, SeaOrmStaffRepository,
+    SeaOrmTemplateStore,
 };
 
 /// Why the database could not be opened or migrated.
@@ -193,5 +194,23 @@ impl Database {
     #[must_use]
     pub fn idempotency(&self) -> Arc<SeaOrmIdempotencyRepository> {
         Arc::new(SeaOrmIdempotencyRepository::new(self.conn.clone()))
+    }
+
+    /// Payments: recording, reading and the settlement queue.
+    #[must_use]
+    pub fn payments(&self) -> Arc<SeaOrmPaymentRepository> {
+        Arc::new(SeaOrmPaymentRepository::new(self.conn.clone()))
+    }
+
+    /// Refunds.
+    #[must_use]
+    pub fn refunds(&self) -> Arc<SeaOrmRefundRepository> {
+        Arc::new(SeaOrmRefundRepository::new(self.conn.clone()))
+    }
+
+    /// Customers' saved payment methods.
+    #[must_use]
+    pub fn payment_methods(&self) -> Arc<SeaOrmPaymentMethodRepository> {
+        Arc::new(SeaOrmPaymentMethodRepository::new(self.conn.clone()))
     }
 }

@@ -21,5 +21,6 @@ pub use migration::DEFAULT_MERCHANT_ID;
 pub use repo::{
     ApiKey, SeaOrmAcceptanceRepository, SeaOrmBatchRepository, SeaOrmCustomerRepository, SeaOrmIdempotencyRepository,
     SeaOrmInvitationRepository, SeaOrmLoginRepository, SeaOrmMerchantRepository, SeaOrmOutboxRepository,
-    SeaOrmStaffRepository, SeaOrmTemplateStore, StaffUser,
+    SeaOrmPaymentMethodRepository, SeaOrmPaymentRepository, SeaOrmRefundRepository, SeaOrmStaffRepository,
+    SeaOrmTemplateStore, StaffUser,
 };

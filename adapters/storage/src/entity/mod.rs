@@ -3,8 +3,10 @@
 
 mod directory_tables;
 mod invitation_tables;
+mod payment_tables;
 mod work_tables;
 
 pub(crate) use directory_tables::*;
 pub(crate) use invitation_tables::*;
+pub(crate) use payment_tables::*;
 pub(crate) use work_tables::*;

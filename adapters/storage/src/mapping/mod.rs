@@ -3,10 +3,12 @@
 
 mod directory;
 mod invitations;
+mod payments;
 mod work;
 
 pub(crate) use directory::*;
 pub(crate) use invitations::*;
+pub(crate) use payments::*;
 pub(crate) use work::*;
 
 use portico_app::RepositoryError;

@@ -10,6 +10,10 @@ mod invitations;
 mod logins;
 mod merchants;
 mod outbox;
+mod payment_methods;
+mod payment_reads;
+mod payments;
+mod refunds;
 mod staff;
 mod templates;
 
@@ -21,6 +25,9 @@ pub use invitations::SeaOrmInvitationRepository;
 pub use logins::SeaOrmLoginRepository;
 pub use merchants::SeaOrmMerchantRepository;
 pub use outbox::SeaOrmOutboxRepository;
+pub use payment_methods::SeaOrmPaymentMethodRepository;
+pub use payments::SeaOrmPaymentRepository;
+pub use refunds::SeaOrmRefundRepository;
 pub use staff::{ApiKey, SeaOrmStaffRepository, StaffUser};
 pub use templates::SeaOrmTemplateStore;
 

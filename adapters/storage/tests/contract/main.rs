@@ -14,5 +14,8 @@ mod invitations;
 mod logins;
 mod merchants;
 mod outbox;
+mod payment_support;
+mod payments;
+mod refunds;
 mod scoping;
 mod sqlite_file;
