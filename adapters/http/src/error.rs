@@ -102,9 +102,14 @@ impl ApiError {
         Self::Unprocessable(body(code, message))
     }
 
-    /// 503 with a code.
+    /// 503 with the code `unavailable`.
     pub fn unavailable(message: impl Into<String>) -> Self {
         Self::Unavailable(body("unavailable", message))
+    }
+
+    /// 503 with a code of its own (a payment gateway that did not answer).
+    pub fn unavailable_code(code: &str, message: impl Into<String>) -> Self {
+        Self::Unavailable(body(code, message))
     }
 
     /// Logs an infrastructure failure with its source chain and answers a

@@ -14,6 +14,8 @@ mod idempotency;
 mod invitation_dto;
 mod invitations;
 mod payload;
+mod payment_dto;
+mod payments;
 pub mod portal;
 mod settings;
 mod templates;
@@ -42,6 +44,7 @@ pub use auth::StaffAuth;
 pub use customers::CustomersApi;
 pub use invitations::InvitationsApi;
 pub use payload::{BodyLimit, CSV_LIMIT, JSON_LIMIT};
+pub use payments::{PaymentServices, PaymentsApi};
 pub use settings::SettingsApi;
 pub use templates::TemplatesApi;
 
@@ -71,6 +74,8 @@ pub struct ApiServices {
     pub track: TrackInvitations,
     /// Resend, revoke, resend all expired.
     pub follow_up: FollowUpInvitations,
+    /// Payments: read and refund.
+    pub payments: PaymentServices,
     /// Idempotency keys of the API's POSTs.
     pub idempotency: Arc<dyn IdempotencyRepository>,
     /// Time.
@@ -90,12 +95,13 @@ impl std::fmt::Debug for ApiServices {
 pub fn api_service(
     services: &Arc<ApiServices>,
     public_url: &str,
-) -> OpenApiService<(CustomersApi, InvitationsApi, TemplatesApi, SettingsApi), ()> {
+) -> OpenApiService<(CustomersApi, InvitationsApi, TemplatesApi, SettingsApi, PaymentsApi), ()> {
     let apis = (
         CustomersApi { services: services.clone() },
         InvitationsApi { services: services.clone() },
         TemplatesApi { services: services.clone() },
         SettingsApi { services: services.clone() },
+        PaymentsApi { services: services.clone() },
     );
     OpenApiService::new(apis, "Portico admin API", env!("CARGO_PKG_VERSION"))
         .server(format!("{}/api/v1", public_url.trim_end_matches('/')))

@@ -14,16 +14,18 @@ use portico_app::use_cases::manage_settings::ManageSettings;
 use portico_app::use_cases::preview_invitations::PreviewInvitations;
 use portico_app::use_cases::respond_to_invitation::RespondToInvitation;
 use portico_app::use_cases::start_invitation_batch::StartInvitationBatch;
+use portico_app::use_cases::refund_payment::RefundPayment;
 use portico_app::use_cases::track_invitations::TrackInvitations;
+use portico_app::use_cases::track_payments::TrackPayments;
 use portico_app::use_cases::upsert_customer::UpsertCustomer;
 use portico_app::{
     MockAcceptanceRepository, MockApiKeyRepository, MockBatchRepository, MockClock, MockCustomerRepository,
     MockHealthCheck, MockIdempotencyRepository, MockInvitationRepository, MockLoginRepository, MockMerchantRepository,
-    MockPasswordHasher, MockTemplateEditor, MockTemplateRenderer, MockTemplateStore, MockTokenSource, RepositoryError,
+    MockPasswordHasher, MockPaymentGateway, MockPaymentReader, MockRefundRepository, MockTemplateEditor, MockTemplateRenderer, MockTemplateStore, MockTokenSource, RepositoryError,
     StaffPrincipal,
 };
 use portico_domain::{MerchantId, ResendPolicy, Role, StaffUserId};
-use portico_http::ApiServices;
+use portico_http::{ApiServices, PaymentServices};
 use portico_http::portal::PortalServices;
 use uuid::Uuid;
 
@@ -74,6 +76,7 @@ fn services(customers: MockCustomerRepository, healthy: bool) -> ApiServices {
             clock: clock_at_epoch(),
         },
         follow_up: follow_up(),
+        payments: payments(),
         idempotency: Arc::new(MockIdempotencyRepository::new()),
         clock: clock_at_epoch(),
         health: Arc::new(health),
@@ -104,6 +107,23 @@ fn follow_up() -> FollowUpInvitations {
         tokens: Arc::new(MockTokenSource::new()),
         policy: ResendPolicy::default(),
         public_url: "http://localhost".into(),
+    }
+}
+
+/// Payments whose reader knows none: every id is unknown.
+fn payments() -> PaymentServices {
+    let mut reader = MockPaymentReader::new();
+    reader.expect_find().returning(|_, _| Ok(None));
+    let reader = Arc::new(reader);
+    PaymentServices {
+        track: TrackPayments { reader: reader.clone() },
+        refund: RefundPayment {
+            reader,
+            refunds: Arc::new(MockRefundRepository::new()),
+            gateway: Arc::new(MockPaymentGateway::new()),
+            clock: clock_at_epoch(),
+            tokens: Arc::new(MockTokenSource::new()),
+        },
     }
 }
 
@@ -174,4 +194,32 @@ async fn health_is_503_when_the_database_does_not_answer() {
     answer.assert_status(poem::http::StatusCode::SERVICE_UNAVAILABLE);
     let body = answer.0.into_body().into_string().await.unwrap();
     assert!(body.contains("\"code\":\"unavailable\""), "{body}");
+}
+
+#[tokio::test]
+async fn an_unknown_or_malformed_payment_id_is_the_same_404_and_a_bad_date_a_400() {
+    let client = TestClient::new(portico_http::routes(
+        services(MockCustomerRepository::new(), true),
+        portal(),
+        "http://localhost",
+    ));
+    let auth = format!("Bearer {KEY}");
+    for path in ["/api/v1/payments/0190a1b2-0000-7000-8000-000000000001", "/api/v1/payments/not-a-uuid"] {
+        let answer = client.get(path).header("authorization", &auth).send().await;
+        answer.assert_status(poem::http::StatusCode::NOT_FOUND);
+        let body = answer.0.into_body().into_string().await.unwrap();
+        assert!(body.contains("\"code\":\"payment_not_found\""), "{path}: {body}");
+    }
+    let refund = client
+        .post("/api/v1/payments/0190a1b2-0000-7000-8000-000000000001/refund")
+        .header("authorization", &auth)
+        .content_type("application/json")
+        .body("{}")
+        .send()
+        .await;
+    refund.assert_status(poem::http::StatusCode::NOT_FOUND);
+    let answer = client.get("/api/v1/payments?from=yesterday").header("authorization", &auth).send().await;
+    answer.assert_status(poem::http::StatusCode::BAD_REQUEST);
+    let body = answer.0.into_body().into_string().await.unwrap();
+    assert!(body.contains("invalid_parameter") && body.contains("from"), "{body}");
 }

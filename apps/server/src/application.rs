@@ -14,6 +14,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::{Config, redact_url};
 use crate::invitations::run_batches;
+use crate::payments::run_settlement;
 use crate::wiring::Wiring;
 
 /// Resolves once a stop is asked.
@@ -37,6 +38,7 @@ pub struct Application {
     server: JoinHandle<std::io::Result<()>>,
     dispatcher: JoinHandle<()>,
     batches: JoinHandle<()>,
+    settlement: JoinHandle<()>,
 }
 
 impl Application {
@@ -85,9 +87,11 @@ impl Application {
         // Each chunk a batch writes wakes the dispatcher, so its emails leave at once.
         let worker = wiring.batch_worker(&public_url, Arc::new(dispatcher.clone()));
         let batches = tokio::spawn(run_batches(worker, stopped(stop_rx.clone())));
+        let settlement =
+            tokio::spawn(run_settlement(wiring.settlement_worker(&public_url), stopped(stop_rx.clone())));
         let dispatcher = tokio::spawn(async move { dispatcher.run(stopped(stop_rx)).await });
         tracing::info!(%address, %public_url, "listening");
-        Ok(Self { address, public_url, wiring, stop, server, dispatcher, batches })
+        Ok(Self { address, public_url, wiring, stop, server, dispatcher, batches, settlement })
     }
 
     /// The bound address.
@@ -127,6 +131,7 @@ impl Application {
         self.stop.send_replace(true);
         self.server.await.context("the server task panicked")?.context("the server failed")?;
         self.batches.await.context("the batch worker panicked")?;
+        self.settlement.await.context("the settlement worker panicked")?;
         self.dispatcher.await.context("the outbox dispatcher panicked")?;
         self.wiring.db.close().await.context("closing the database")?;
         Ok(())

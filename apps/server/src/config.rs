@@ -15,7 +15,7 @@ pub struct Config {
     pub public_url: Option<String>,
     /// `file://DIR`, `smtp://...` or `smtps://...`.
     pub mail: String,
-    /// The payment gateway: `sandbox`.
+    /// The payment gateway: `sandbox` or `sandbox?settle_after_days=N`.
     pub payments: String,
     /// The `From` of every email, such as `Maple Street Bakery <billing@maple.example>`.
     pub mail_from: String,
@@ -119,9 +119,8 @@ impl Config {
         }
         let mail = pick("PORTICO_MAIL", file.mail).unwrap_or_else(|| DEFAULT_MAIL.to_owned());
         let payments = pick("PORTICO_PAYMENTS", file.payments).unwrap_or_else(|| "sandbox".to_owned());
-        if payments.trim() != "sandbox" {
-            let reason = format!("{payments:?} is not a known gateway; use sandbox");
-            return Err(ConfigError::Invalid { key: "PORTICO_PAYMENTS", reason });
+        if let Err(e) = portico_payments::GatewaySpec::parse(&payments) {
+            return Err(ConfigError::Invalid { key: "PORTICO_PAYMENTS", reason: e.to_string() });
         }
         let mail_from = pick("PORTICO_MAIL_FROM", file.mail_from).unwrap_or_else(|| DEFAULT_MAIL_FROM.to_owned());
         let mail_rate = match lookup("PORTICO_MAIL_RATE").or_else(|| file.mail_rate.map(|r| r.to_string())) {

@@ -8,12 +8,14 @@ mod adapters;
 mod application;
 pub mod config;
 mod invitations;
+mod payments;
 pub mod template_defaults;
 mod wiring;
 
 pub use application::Application;
 pub use config::Config;
 pub use invitations::run_batches;
+pub use payments::run_settlement;
 pub use wiring::Wiring;
 
 /// Installs the `tracing` subscriber: `RUST_LOG` when set, else `info` with

@@ -17,6 +17,7 @@ use portico_app::{ApiKeyRepository, Clock, CustomerRepository, MerchantRepositor
 use portico_crypto::{Argon2PasswordHasher, OsTokenSource, SystemClock};
 use portico_http::ApiServices;
 use portico_mail::HandlebarsRenderer;
+use portico_payments::GatewaySpec;
 use portico_storage::Database;
 
 use crate::adapters::{DatabaseHealth, MailTemplateEditor, StaffApiKeys};
@@ -42,6 +43,8 @@ pub struct Wiring {
     pub clock: Arc<dyn Clock>,
     /// Randomness.
     pub tokens: Arc<dyn TokenSource>,
+    /// The payment gateway (`PORTICO_PAYMENTS`), built on `clock` and `tokens`.
+    pub payments: GatewaySpec,
 }
 
 impl std::fmt::Debug for Wiring {
@@ -62,6 +65,7 @@ impl Wiring {
             .with_context(|| format!("connecting to the database {url}"))?;
         portico_storage::migrate(&db).await.with_context(|| format!("migrating the database {url}"))?;
         let renderer = Arc::new(HandlebarsRenderer::new(db.templates()).context("loading the email templates")?);
+        let payments = GatewaySpec::parse(&config.payments).context("PORTICO_PAYMENTS")?;
         Ok(Self {
             customers: db.customers(),
             merchants: db.merchants(),
@@ -70,6 +74,7 @@ impl Wiring {
             hasher: Arc::new(Argon2PasswordHasher::new()),
             clock: Arc::new(SystemClock),
             tokens: Arc::new(OsTokenSource),
+            payments,
             db,
         })
     }
@@ -117,6 +122,7 @@ impl Wiring {
             preview: self.preview(),
             track: self.track(),
             follow_up: self.follow_up(public_url),
+            payments: self.payment_services(),
             idempotency: self.db.idempotency(),
             clock: self.clock.clone(),
             health: Arc::new(DatabaseHealth(self.merchants.clone())),
