@@ -16,6 +16,7 @@ pub mod clock;
 mod database;
 pub mod form;
 pub mod mail;
+pub mod payments;
 pub mod portal;
 
 use std::time::Duration;

@@ -111,7 +111,10 @@ fn instant(name: &str, value: Option<String>, end_of_day: bool) -> Result<Option
         return Ok(Some(at.with_timezone(&Utc)));
     }
     let day = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| {
-        ApiError::bad_request("invalid_parameter", format!("{name} must be a date such as 2026-12-01 or an RFC 3339 instant"))
+        ApiError::bad_request(
+            "invalid_parameter",
+            format!("{name} must be a date such as 2026-12-01 or an RFC 3339 instant"),
+        )
     })?;
     let start = day.and_time(NaiveTime::MIN).and_utc();
     Ok(Some(if end_of_day { start + TimeDelta::days(1) } else { start }))
@@ -208,7 +211,12 @@ impl PaymentsApi {
         if format.0 == Some(FormatDto::Csv) {
             // Checks the filters once before the stream starts.
             track.list(merchant, &filter, PageRequest { offset: 0, limit: 1 }).await.map_err(track_error)?;
-            return Ok(PaymentListResponse::Ok(PaymentListContent::Csv(Binary(export(track.clone(), merchant, filter, self.services.clock.now())))));
+            return Ok(PaymentListResponse::Ok(PaymentListContent::Csv(Binary(export(
+                track.clone(),
+                merchant,
+                filter,
+                self.services.clock.now(),
+            )))));
         }
         let page = PageRequest { offset: offset.0.unwrap_or(0), limit: limit.0.unwrap_or(50) };
         let found = track.list(merchant, &filter, page).await.map_err(track_error)?;
@@ -231,7 +239,12 @@ impl PaymentsApi {
     /// Refunds a payment, in full or in part; its invoices owe again (the
     /// last paid first).
     #[oai(path = "/payments/:id/refund", method = "post", operation_id = "refund_payment")]
-    async fn refund(&self, auth: StaffAuth, id: Path<String>, body: Json<RefundBody>) -> Result<Json<PaymentDto>, ApiError> {
+    async fn refund(
+        &self,
+        auth: StaffAuth,
+        id: Path<String>,
+        body: Json<RefundBody>,
+    ) -> Result<Json<PaymentDto>, ApiError> {
         let principal = auth.require(Permission::RefundPayments)?;
         let (merchant, actor) = (principal.merchant_id, Actor::Staff(principal.staff_user_id));
         let id = payment_id(&id.0)?;

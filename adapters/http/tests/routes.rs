@@ -12,21 +12,21 @@ use portico_app::use_cases::import_invoices::ImportInvoices;
 use portico_app::use_cases::list_customers::ListCustomers;
 use portico_app::use_cases::manage_settings::ManageSettings;
 use portico_app::use_cases::preview_invitations::PreviewInvitations;
+use portico_app::use_cases::refund_payment::RefundPayment;
 use portico_app::use_cases::respond_to_invitation::RespondToInvitation;
 use portico_app::use_cases::start_invitation_batch::StartInvitationBatch;
-use portico_app::use_cases::refund_payment::RefundPayment;
 use portico_app::use_cases::track_invitations::TrackInvitations;
 use portico_app::use_cases::track_payments::TrackPayments;
 use portico_app::use_cases::upsert_customer::UpsertCustomer;
 use portico_app::{
     MockAcceptanceRepository, MockApiKeyRepository, MockBatchRepository, MockClock, MockCustomerRepository,
     MockHealthCheck, MockIdempotencyRepository, MockInvitationRepository, MockLoginRepository, MockMerchantRepository,
-    MockPasswordHasher, MockPaymentGateway, MockPaymentReader, MockRefundRepository, MockTemplateEditor, MockTemplateRenderer, MockTemplateStore, MockTokenSource, RepositoryError,
-    StaffPrincipal,
+    MockPasswordHasher, MockPaymentGateway, MockPaymentReader, MockRefundRepository, MockTemplateEditor,
+    MockTemplateRenderer, MockTemplateStore, MockTokenSource, RepositoryError, StaffPrincipal,
 };
 use portico_domain::{MerchantId, ResendPolicy, Role, StaffUserId};
-use portico_http::{ApiServices, PaymentServices};
 use portico_http::portal::PortalServices;
+use portico_http::{ApiServices, PaymentServices};
 use uuid::Uuid;
 
 const KEY: &str = "ptk_1111111111111111111111111111111111111111111111111111111111111111";

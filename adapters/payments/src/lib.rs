@@ -50,11 +50,9 @@ impl GatewaySpec {
         let mut settlement_days = DEFAULT_SETTLEMENT_DAYS;
         for option in options.split('&').filter(|o| !o.is_empty()) {
             settlement_days = match option.split_once('=') {
-                Some(("settle_after_days", n)) => n
-                    .parse()
-                    .ok()
-                    .filter(|d| *d <= 30)
-                    .ok_or_else(|| GatewayConfigError::Option(option.to_owned()))?,
+                Some(("settle_after_days", n)) => {
+                    n.parse().ok().filter(|d| *d <= 30).ok_or_else(|| GatewayConfigError::Option(option.to_owned()))?
+                }
                 _ => return Err(GatewayConfigError::Option(option.to_owned())),
             };
         }

@@ -87,8 +87,7 @@ impl Application {
         // Each chunk a batch writes wakes the dispatcher, so its emails leave at once.
         let worker = wiring.batch_worker(&public_url, Arc::new(dispatcher.clone()));
         let batches = tokio::spawn(run_batches(worker, stopped(stop_rx.clone())));
-        let settlement =
-            tokio::spawn(run_settlement(wiring.settlement_worker(&public_url), stopped(stop_rx.clone())));
+        let settlement = tokio::spawn(run_settlement(wiring.settlement_worker(&public_url), stopped(stop_rx.clone())));
         let dispatcher = tokio::spawn(async move { dispatcher.run(stopped(stop_rx)).await });
         tracing::info!(%address, %public_url, "listening");
         Ok(Self { address, public_url, wiring, stop, server, dispatcher, batches, settlement })

@@ -8,4 +8,5 @@
 
 mod api;
 mod invitations;
+mod payments;
 mod support;

@@ -146,7 +146,7 @@ async fn a_success_saves_the_method_and_queues_its_email(db: Database) {
     let methods = db.payment_methods().list(m, c).await.unwrap();
     assert_eq!((methods.len(), methods[0].id, methods[0].is_default), (1, save.id, true));
     assert_eq!(methods[0].token, save.token);
-    let status = portico_app::OutboxRepository::status(&*db.outbox(), charged.email.unwrap().id).await.unwrap();
+    let status = db.outbox().status(charged.email.unwrap().id).await.unwrap();
     assert!(matches!(status, Some(portico_app::DeliveryStatus::Queued { .. })), "{status:?}");
     assert_eq!(balances(&db, m, c, &inv).await, [0], "a success keeps the balance down");
 }
@@ -168,7 +168,7 @@ async fn an_outcome_from_a_stale_status_is_refused(db: Database) {
         other => panic!("expected a conflict, got {other:?}"),
     }
     assert_eq!(balances(&db, m, c, &inv).await, [0]);
-    assert_eq!(portico_app::OutboxRepository::status(&*db.outbox(), late_email.id).await.unwrap(), None);
+    assert_eq!(db.outbox().status(late_email.id).await.unwrap(), None);
     // Another merchant cannot resolve it at all.
     let other = merchant(&db, "B").await;
     let foreign = portico_app::PaymentResolution {

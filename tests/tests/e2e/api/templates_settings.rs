@@ -21,7 +21,7 @@ async fn templates_can_be_listed_saved_previewed_and_reset() {
     let reset = app.reset_template("invitation_link").await.json();
     let unknown = app.get_template("birthday").await;
 
-    assert_eq!(list.as_array().map(Vec::len), Some(8));
+    assert_eq!(list.as_array().map(Vec::len), Some(portico_app::MailKind::ALL.len()));
     assert_eq!(saved.status, 200, "{}", saved.text());
     assert_eq!(read["customized"], true);
     assert_eq!(preview["subject"], "Acme Corp, your portal is ready", "{preview}");
