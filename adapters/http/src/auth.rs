@@ -10,8 +10,8 @@ use portico_app::StaffPrincipal;
 use portico_app::use_cases::authenticate_staff::AuthenticateStaffError;
 use portico_domain::Permission;
 
-use crate::ApiServices;
 use crate::error::ApiError;
+use crate::services::ApiServices;
 
 /// A staff member's API key: `Authorization: Bearer ptk_...`.
 #[derive(Debug, SecurityScheme)]

@@ -14,13 +14,13 @@ use portico_app::use_cases::upsert_customer::{ContactInput, CustomerInput, Upser
 use portico_app::{CustomerSort, UpsertOutcome};
 use portico_domain::{CustomerId, Permission};
 
-use crate::ApiServices;
 use crate::auth::StaffAuth;
 use crate::dto::{
     BadgeDto, CustomerBody, CustomerDetailDto, CustomerPageDto, ImportReportDto, SortDto, UpsertResultDto,
 };
 use crate::error::ApiError;
 use crate::payload::CsvBody;
+use crate::services::ApiServices;
 
 /// Customers, contacts and invoices.
 #[derive(Debug)]

@@ -115,14 +115,7 @@ impl ApiError {
     /// Logs an infrastructure failure with its source chain and answers a
     /// fixed 500 that reveals nothing of it.
     pub fn unexpected(context: &str, error: &(dyn std::error::Error + 'static)) -> Self {
-        let mut chain = error.to_string();
-        let mut source = error.source();
-        while let Some(cause) = source {
-            chain.push_str(": ");
-            chain.push_str(&cause.to_string());
-            source = cause.source();
-        }
-        tracing::error!(error = %chain, "{context}");
+        tracing::error!(error = %portico_app::ErrorChain(error), "{context}");
         Self::Internal(body("internal", "an unexpected error occurred; it has been logged"))
     }
 }

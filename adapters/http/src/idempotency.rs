@@ -104,14 +104,14 @@ impl<E: Endpoint> Endpoint for IdempotentEndpoint<E> {
         if response.status().is_server_error() {
             // Our failure: forget the key so the client's retry runs for real.
             if let Err(e) = repository.abandon(&scope, &key).await {
-                tracing::error!(error = %e, "abandoning an idempotency key failed");
+                tracing::error!(error = %portico_app::ErrorChain(&e), "abandoning an idempotency key failed");
             }
             return Ok(response);
         }
         let (parts, body) = response.into_parts();
         let bytes = body.into_bytes().await?;
         if let Err(e) = repository.complete(&scope, &key, parts.status.as_u16(), &bytes).await {
-            tracing::error!(error = %e, "storing an idempotent answer failed");
+            tracing::error!(error = %portico_app::ErrorChain(&e), "storing an idempotent answer failed");
         }
         Ok(Response::from_parts(parts, Body::from(bytes)))
     }

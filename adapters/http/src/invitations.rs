@@ -13,13 +13,13 @@ use portico_app::use_cases::track_invitations::TrackInvitationsError;
 use portico_app::{PageRequest, Selection};
 use portico_domain::{Actor, BatchId, InvitationId, InvitationStatus, Permission};
 
-use crate::ApiServices;
 use crate::auth::StaffAuth;
 use crate::error::ApiError;
 use crate::invitation_dto::{
     BatchDto, BatchStartedDto, EventDto, InvitationDto, InvitationPageDto, InvitationPreviewDto, InviteBody,
     ResentCountDto, StatusDto,
 };
+use crate::services::ApiServices;
 
 /// Rows a preview lists (its counts cover the whole selection).
 const PREVIEW_ROWS: usize = 200;

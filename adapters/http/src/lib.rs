@@ -17,6 +17,7 @@ mod payload;
 mod payment_dto;
 mod payments;
 pub mod portal;
+mod services;
 mod settings;
 mod templates;
 
@@ -26,69 +27,16 @@ use poem::middleware::{CatchPanic, Tracing};
 use poem::web::Json as PoemJson;
 use poem::{Endpoint, EndpointExt, IntoResponse, Response, Route, get, handler};
 use poem_openapi::OpenApiService;
-use portico_app::use_cases::authenticate_staff::AuthenticateStaff;
-use portico_app::use_cases::edit_templates::EditTemplates;
-use portico_app::use_cases::follow_up_invitations::FollowUpInvitations;
-use portico_app::use_cases::get_customer::GetCustomer;
-use portico_app::use_cases::import_customers::ImportCustomers;
-use portico_app::use_cases::import_invoices::ImportInvoices;
-use portico_app::use_cases::list_customers::ListCustomers;
-use portico_app::use_cases::manage_settings::ManageSettings;
-use portico_app::use_cases::preview_invitations::PreviewInvitations;
-use portico_app::use_cases::start_invitation_batch::StartInvitationBatch;
-use portico_app::use_cases::track_invitations::TrackInvitations;
-use portico_app::use_cases::upsert_customer::UpsertCustomer;
-use portico_app::{Clock, HealthCheck, IdempotencyRepository};
+use portico_app::ErrorChain;
 
 pub use auth::StaffAuth;
 pub use customers::CustomersApi;
 pub use invitations::InvitationsApi;
 pub use payload::{BodyLimit, CSV_LIMIT, JSON_LIMIT};
 pub use payments::{PaymentServices, PaymentsApi};
+pub use services::ApiServices;
 pub use settings::SettingsApi;
 pub use templates::TemplatesApi;
-
-/// The use cases the API calls.
-pub struct ApiServices {
-    /// API keys.
-    pub authenticate: AuthenticateStaff,
-    /// CSV import of customers.
-    pub import_customers: ImportCustomers,
-    /// CSV import of invoices.
-    pub import_invoices: ImportInvoices,
-    /// The customer list.
-    pub list_customers: ListCustomers,
-    /// One customer.
-    pub get_customer: GetCustomer,
-    /// JSON upsert of one customer.
-    pub upsert_customer: UpsertCustomer,
-    /// Portal settings.
-    pub settings: ManageSettings,
-    /// Email templates.
-    pub templates: EditTemplates,
-    /// Starting bulk invitations.
-    pub start_batch: StartInvitationBatch,
-    /// Previewing a send.
-    pub preview: PreviewInvitations,
-    /// Invitations and batches, read.
-    pub track: TrackInvitations,
-    /// Resend, revoke, resend all expired.
-    pub follow_up: FollowUpInvitations,
-    /// Payments: read and refund.
-    pub payments: PaymentServices,
-    /// Idempotency keys of the API's POSTs.
-    pub idempotency: Arc<dyn IdempotencyRepository>,
-    /// Time.
-    pub clock: Arc<dyn Clock>,
-    /// The health check behind `/healthz`.
-    pub health: Arc<dyn HealthCheck>,
-}
-
-impl std::fmt::Debug for ApiServices {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ApiServices").finish_non_exhaustive()
-    }
-}
 
 /// The OpenAPI service of the admin API, served under `/api/v1`.
 #[must_use]
@@ -143,7 +91,7 @@ async fn healthz(services: poem::web::Data<&Arc<ApiServices>>) -> Response {
     match services.health.check().await {
         Ok(()) => PoemJson(serde_json::json!({ "status": "ok" })).into_response(),
         Err(e) => {
-            tracing::warn!(error = %e, "health check failed");
+            tracing::warn!(error = %ErrorChain(&*e), "health check failed");
             error::ApiError::unavailable("the database does not answer").into_response()
         }
     }

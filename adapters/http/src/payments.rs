@@ -14,12 +14,12 @@ use portico_app::use_cases::track_payments::{TrackPayments, TrackPaymentsError};
 use portico_app::{PageRequest, PaymentFilter, Refusal, TransientReason};
 use portico_domain::{Actor, CustomerId, MerchantId, Money, PaymentId, Permission};
 
-use crate::ApiServices;
 use crate::auth::StaffAuth;
 use crate::error::ApiError;
 use crate::payment_dto::{
     CSV_HEADER, MethodKindDto, PaymentDetailDto, PaymentDto, PaymentPageDto, PaymentStatusDto, RefundBody, csv_row,
 };
+use crate::services::ApiServices;
 
 /// The payment use cases the API calls.
 #[derive(Clone, Debug)]

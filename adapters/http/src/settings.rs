@@ -8,9 +8,9 @@ use portico_app::PortalSettings;
 use portico_app::use_cases::manage_settings::ManageSettingsError;
 use portico_domain::Permission;
 
-use crate::ApiServices;
 use crate::auth::StaffAuth;
 use crate::error::ApiError;
+use crate::services::ApiServices;
 
 /// Portal settings.
 #[derive(Debug)]

@@ -9,9 +9,9 @@ use portico_app::use_cases::edit_templates::{EditTemplatesError, TemplateView};
 use portico_app::{MailKind, RenderedEmail, TemplateSource};
 use portico_domain::{MerchantId, Permission};
 
-use crate::ApiServices;
 use crate::auth::StaffAuth;
 use crate::error::ApiError;
+use crate::services::ApiServices;
 
 /// Email templates.
 #[derive(Debug)]

@@ -20,9 +20,9 @@ use portico_app::use_cases::track_payments::TrackPayments;
 use portico_app::use_cases::upsert_customer::UpsertCustomer;
 use portico_app::{
     MockAcceptanceRepository, MockApiKeyRepository, MockBatchRepository, MockClock, MockCustomerRepository,
-    MockHealthCheck, MockIdempotencyRepository, MockInvitationRepository, MockLoginRepository, MockMerchantRepository,
-    MockPasswordHasher, MockPaymentGateway, MockPaymentReader, MockRefundRepository, MockTemplateEditor,
-    MockTemplateRenderer, MockTemplateStore, MockTokenSource, RepositoryError, StaffPrincipal,
+    MockHealthCheck, MockIdempotencyRepository, MockInvitationReader, MockInvitationWriter, MockLoginRepository,
+    MockMerchantRepository, MockPasswordHasher, MockPaymentGateway, MockPaymentReader, MockRefundRepository,
+    MockTemplateEditor, MockTemplateRenderer, MockTemplateStore, MockTokenSource, RepositoryError, StaffPrincipal,
 };
 use portico_domain::{MerchantId, ResendPolicy, Role, StaffUserId};
 use portico_http::portal::PortalServices;
@@ -67,11 +67,11 @@ fn services(customers: MockCustomerRepository, healthy: bool) -> ApiServices {
             tokens: Arc::new(MockTokenSource::new()),
         },
         preview: PreviewInvitations {
-            invitations: Arc::new(MockInvitationRepository::new()),
+            invitations: Arc::new(MockInvitationReader::new()),
             logins: Arc::new(MockLoginRepository::new()),
         },
         track: TrackInvitations {
-            invitations: Arc::new(MockInvitationRepository::new()),
+            invitations: Arc::new(MockInvitationReader::new()),
             batches: Arc::new(MockBatchRepository::new()),
             clock: clock_at_epoch(),
         },
@@ -99,7 +99,8 @@ fn clock_at_epoch() -> Arc<MockClock> {
 fn follow_up() -> FollowUpInvitations {
     FollowUpInvitations {
         merchants: unused_merchants(),
-        invitations: Arc::new(MockInvitationRepository::new()),
+        invitations: Arc::new(MockInvitationReader::new()),
+        writer: Arc::new(MockInvitationWriter::new()),
         customers: Arc::new(MockCustomerRepository::new()),
         renderer: Arc::new(MockTemplateRenderer::new()),
         hasher: Arc::new(MockPasswordHasher::new()),
@@ -131,7 +132,8 @@ fn portal() -> PortalServices {
     PortalServices {
         respond: RespondToInvitation {
             merchants: unused_merchants(),
-            invitations: Arc::new(MockInvitationRepository::new()),
+            invitations: Arc::new(MockInvitationReader::new()),
+            writer: Arc::new(MockInvitationWriter::new()),
             customers: Arc::new(MockCustomerRepository::new()),
             logins: Arc::new(MockLoginRepository::new()),
             acceptance: Arc::new(MockAcceptanceRepository::new()),

@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use chrono::{TimeZone, Utc};
 use portico_app::{
-    ContactUpsert, CustomerRepository, CustomerUpsert, InvitationRepository, InvitationWrite, MailKind, Merchant,
-    MerchantRepository, OutboxEmail, PortalSettings, Selection, UpsertOutcome,
+    ContactUpsert, CustomerRepository, CustomerUpsert, InvitationReader, InvitationWrite, InvitationWriter, MailKind,
+    Merchant, MerchantRepository, OutboxEmail, PortalSettings, Selection, UpsertOutcome,
 };
 use portico_domain::{
     Actor, ContactEmail, ContactStanding, Currency, CustomerNumber, EmailAddress, ErpId, Invitation, InvitationId,
@@ -50,7 +50,7 @@ fn main() -> BenchResult<()> {
 }
 
 async fn run(label: &str, url: &str) -> BenchResult<()> {
-    let db = connect(url).await?;
+    let db = connect(url, std::sync::Arc::new(portico_testkit::ids::SequentialIds::new())).await?;
     migrate(&db).await?;
     let merchant = MerchantId::from_uuid(Uuid::now_v7());
     db.merchants()

@@ -8,12 +8,14 @@ use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, DatabaseConnection, DbBackend};
 use sea_orm_migration::MigratorTrait;
 
+use portico_app::{BoxError, TokenSource};
+
 use crate::migration::Migrator;
 use crate::repo::{
-    SeaOrmAcceptanceRepository, SeaOrmBatchRepository, SeaOrmCustomerRepository, SeaOrmIdempotencyRepository,
-    SeaOrmInvitationRepository, SeaOrmLoginRepository, SeaOrmMerchantRepository, SeaOrmOutboxRepository,
-    SeaOrmPaymentMethodRepository, SeaOrmPaymentRepository, SeaOrmRefundRepository, SeaOrmStaffRepository,
-    SeaOrmTemplateStore,
+    SeaOrmAcceptanceRepository, SeaOrmBatchRepository, SeaOrmCustomerRepository, SeaOrmHealthCheck,
+    SeaOrmIdempotencyRepository, SeaOrmInvitationRepository, SeaOrmLoginRepository, SeaOrmMerchantRepository,
+    SeaOrmOutboxRepository, SeaOrmPaymentMethodRepository, SeaOrmPaymentRepository, SeaOrmRefundRepository,
+    SeaOrmStaffRepository, SeaOrmTemplateStore,
 };
 
 /// Why the database could not be opened or migrated.
@@ -31,12 +33,12 @@ pub enum StorageError {
         #[source]
         source: std::io::Error,
     },
-    /// Connecting failed.
+    /// Connecting (or closing) failed.
     #[error("cannot connect to the database")]
-    Connect(#[source] sea_orm::DbErr),
+    Connect(#[source] BoxError),
     /// A migration failed.
     #[error("database migration failed")]
-    Migrate(#[source] sea_orm::DbErr),
+    Migrate(#[source] BoxError),
 }
 
 /// The embedded default: a SQLite file under `./portico-data/`, created when missing.
@@ -46,12 +48,20 @@ pub fn default_sqlite_url() -> String {
 }
 
 /// An open database: clone it freely (it is a pool handle).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Database {
-    conn: DatabaseConnection,
+    pub(crate) conn: DatabaseConnection,
+    ids: Arc<dyn TokenSource>,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database").field("backend", &self.conn.get_database_backend()).finish_non_exhaustive()
+    }
 }
 
 /// Opens `url` (`sqlite://PATH?mode=rwc`, `sqlite::memory:`, or `postgres://...`).
+/// New rows and claim leases take their ids from `ids`, so tests can fix them.
 ///
 /// SQLite is set up for a server: WAL journal, `synchronous=NORMAL`,
 /// `foreign_keys=ON` and a 5 s `busy_timeout`, with the file's directory
@@ -62,7 +72,7 @@ pub struct Database {
 ///
 /// # Errors
 /// [`StorageError`] naming what failed.
-pub async fn connect(url: &str) -> Result<Database, StorageError> {
+pub async fn connect(url: &str, ids: Arc<dyn TokenSource>) -> Result<Database, StorageError> {
     let mut options = ConnectOptions::new(url.to_owned());
     options.sqlx_logging(false);
     if url.starts_with("sqlite:") {
@@ -91,8 +101,8 @@ pub async fn connect(url: &str) -> Result<Database, StorageError> {
     } else {
         return Err(StorageError::Scheme(url.chars().take_while(|c| *c != ':').collect()));
     }
-    let conn = sea_orm::Database::connect(options).await.map_err(StorageError::Connect)?;
-    Ok(Database { conn })
+    let conn = sea_orm::Database::connect(options).await.map_err(|e| StorageError::Connect(e.into()))?;
+    Ok(Database { conn, ids })
 }
 
 /// Creates the directory of a `sqlite://` file URL.
@@ -118,7 +128,7 @@ fn create_parent_dir(url: &str) -> Result<(), StorageError> {
 /// # Errors
 /// [`StorageError::Migrate`].
 pub async fn migrate(db: &Database) -> Result<(), StorageError> {
-    Migrator::up(&db.conn, None).await.map_err(StorageError::Migrate)
+    Migrator::up(&db.conn, None).await.map_err(|e| StorageError::Migrate(e.into()))
 }
 
 impl Database {
@@ -133,7 +143,7 @@ impl Database {
     /// # Errors
     /// When closing fails.
     pub async fn close(self) -> Result<(), StorageError> {
-        self.conn.close().await.map_err(StorageError::Connect)
+        self.conn.close().await.map_err(|e| StorageError::Connect(e.into()))
     }
 
     /// The connection itself, for tests and tools that need raw SQL (the
@@ -151,9 +161,9 @@ impl Database {
     /// The customer repository.
     #[must_use]
     pub fn customers(&self) -> Arc<SeaOrmCustomerRepository> {
-        Arc::new(SeaOrmCustomerRepository::new(self.conn.clone()))
+        Arc::new(SeaOrmCustomerRepository::new(self.conn.clone(), self.ids.clone()))
     }
-    /// The invitation repository.
+    /// Invitations: the writer and the reader.
     #[must_use]
     pub fn invitations(&self) -> Arc<SeaOrmInvitationRepository> {
         Arc::new(SeaOrmInvitationRepository::new(self.conn.clone()))
@@ -166,19 +176,19 @@ impl Database {
     /// The outbox repository.
     #[must_use]
     pub fn outbox(&self) -> Arc<SeaOrmOutboxRepository> {
-        Arc::new(SeaOrmOutboxRepository::new(self.conn.clone()))
+        Arc::new(SeaOrmOutboxRepository::new(self.conn.clone(), self.ids.clone()))
     }
     /// The batch repository.
     #[must_use]
     pub fn batches(&self) -> Arc<SeaOrmBatchRepository> {
-        Arc::new(SeaOrmBatchRepository::new(self.conn.clone()))
+        Arc::new(SeaOrmBatchRepository::new(self.conn.clone(), self.ids.clone()))
     }
     /// The template store.
     #[must_use]
     pub fn templates(&self) -> Arc<SeaOrmTemplateStore> {
         Arc::new(SeaOrmTemplateStore::new(self.conn.clone()))
     }
-    /// Staff users and API keys.
+    /// Staff users and API keys (the [`ApiKeyRepository`](portico_app::ApiKeyRepository)).
     #[must_use]
     pub fn staff(&self) -> Arc<SeaOrmStaffRepository> {
         Arc::new(SeaOrmStaffRepository::new(self.conn.clone()))
@@ -188,6 +198,12 @@ impl Database {
     #[must_use]
     pub fn acceptance(&self) -> Arc<SeaOrmAcceptanceRepository> {
         Arc::new(SeaOrmAcceptanceRepository::new(self.conn.clone()))
+    }
+
+    /// The health check behind `/healthz`.
+    #[must_use]
+    pub fn health(&self) -> Arc<SeaOrmHealthCheck> {
+        Arc::new(SeaOrmHealthCheck::new(self.conn.clone()))
     }
 
     /// Idempotency keys.

@@ -4,9 +4,9 @@
 //! the repositories implementing the app's ports on SQLite (the embedded
 //! default) and PostgreSQL (for several instances).
 //!
-//! Start with [`connect`], run [`migrate`], then hand the repositories from
-//! [`Database`] to the use cases. No sea-orm type appears in this crate's
-//! public API.
+//! Start with [`connect`] (it takes the id source new rows and leases draw
+//! from), run [`migrate`], then hand the repositories from [`Database`] to the
+//! use cases. No sea-orm type appears in this crate's public API.
 
 mod database;
 mod entity;
@@ -19,8 +19,8 @@ mod sql;
 pub use database::{Database, StorageError, connect, default_sqlite_url, migrate};
 pub use migration::DEFAULT_MERCHANT_ID;
 pub use repo::{
-    ApiKey, SeaOrmAcceptanceRepository, SeaOrmBatchRepository, SeaOrmCustomerRepository, SeaOrmIdempotencyRepository,
-    SeaOrmInvitationRepository, SeaOrmLoginRepository, SeaOrmMerchantRepository, SeaOrmOutboxRepository,
-    SeaOrmPaymentMethodRepository, SeaOrmPaymentRepository, SeaOrmRefundRepository, SeaOrmStaffRepository,
-    SeaOrmTemplateStore, StaffUser,
+    ApiKey, SeaOrmAcceptanceRepository, SeaOrmBatchRepository, SeaOrmCustomerRepository, SeaOrmHealthCheck,
+    SeaOrmIdempotencyRepository, SeaOrmInvitationRepository, SeaOrmLoginRepository, SeaOrmMerchantRepository,
+    SeaOrmOutboxRepository, SeaOrmPaymentMethodRepository, SeaOrmPaymentRepository, SeaOrmRefundRepository,
+    SeaOrmStaffRepository, SeaOrmTemplateStore, StaffUser,
 };

@@ -8,11 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use chrono::TimeDelta;
 use clap::{Args, ValueEnum};
-use portico_app::use_cases::invite_contacts::InviteContacts;
-use portico_app::use_cases::run_invitation_batches::RunInvitationBatches;
-use portico_app::use_cases::start_invitation_batch::{StartInvitationBatch, StartInvitationBatchCommand};
+use portico_app::use_cases::start_invitation_batch::StartInvitationBatchCommand;
 use portico_app::{Batch, BatchRepository, BatchState, OutboxWaker, Selection};
 use portico_domain::{
     Actor, BatchId, ContactId, CustomerId, EmailAddress, InviteMode, InvitePlan, MerchantId, PasswordLength,
@@ -133,14 +130,8 @@ impl InviteArgs {
 /// A bad option, a disabled portal, or a storage failure.
 pub async fn invite(wiring: &Wiring, config: &Config, merchant: MerchantId, args: &InviteArgs) -> anyhow::Result<()> {
     let (selection, plan) = (args.selection()?, args.plan()?);
-    let start = StartInvitationBatch {
-        merchants: wiring.merchants.clone(),
-        batches: wiring.db.batches(),
-        clock: wiring.clock.clone(),
-        tokens: wiring.tokens.clone(),
-    };
     let cmd = StartInvitationBatchCommand { merchant, actor: Actor::System, selection, plan };
-    let (batch, created) = start.execute(cmd).await?;
+    let (batch, created) = wiring.start_batch().execute(cmd).await?;
     if created {
         eprintln!("batch {} queued", batch.id);
     } else {
@@ -151,21 +142,7 @@ pub async fn invite(wiring: &Wiring, config: &Config, merchant: MerchantId, args
         return Ok(());
     }
     let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.listen));
-    let worker = RunInvitationBatches {
-        batches: wiring.db.batches(),
-        invite: InviteContacts {
-            merchants: wiring.merchants.clone(),
-            invitations: wiring.db.invitations(),
-            logins: wiring.db.logins(),
-            renderer: wiring.renderer.clone(),
-            hasher: wiring.hasher.clone(),
-            clock: wiring.clock.clone(),
-            tokens: wiring.tokens.clone(),
-            public_url: public_url.trim_end_matches('/').to_owned(),
-        },
-        lease: TimeDelta::seconds(60),
-        waker: Arc::new(NoDispatcher),
-    };
+    let worker = wiring.batch_worker(&public_url, Arc::new(NoDispatcher));
     let batches = wiring.db.batches();
     let done = follow(&*batches, merchant, batch.id, || worker.run_once()).await?;
     eprintln!();

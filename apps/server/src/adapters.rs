@@ -1,73 +1,14 @@
-//! Small glue between the adapters and ports they do not implement directly:
-//! API keys on the storage's staff repository, the health check on the
-//! database, and the template editor on the mail adapter's validation.
+//! Glue between an adapter and a port it does not implement directly: the
+//! template editor on the mail adapter's merge-tag validation.
 
 use std::sync::Arc;
 
-use async_trait::async_trait;
 use portico_app::{
-    ApiKeyRepository, BoxError, HealthCheck, MailCommon, MailKind, MerchantRepository, NewApiKey, PortalSettings,
-    RenderedEmail, RepositoryError, StaffPrincipal, TemplateEditor, TemplateProblem, TemplateSource,
+    MailCommon, MailKind, PortalSettings, RenderedEmail, TemplateEditor, TemplateProblem, TemplateSource,
 };
-use portico_domain::TokenHash;
 use portico_mail::{HandlebarsRenderer, Problem, TemplateSourceErrors, sample_common};
-use portico_storage::{ApiKey, SeaOrmStaffRepository, StaffUser};
 
 use crate::template_defaults::default_source;
-
-/// API keys stored by the storage adapter's staff repository; each key gets
-/// its own staff user, named by the key's label.
-#[derive(Debug)]
-pub struct StaffApiKeys(pub Arc<SeaOrmStaffRepository>);
-
-#[async_trait]
-impl ApiKeyRepository for StaffApiKeys {
-    async fn create(&self, key: &NewApiKey) -> Result<(), RepositoryError> {
-        let p = &key.principal;
-        let user = StaffUser {
-            id: p.staff_user_id,
-            merchant_id: p.merchant_id,
-            // Staff emails are unique per merchant; a key-only user has none.
-            email: format!("api-key-{}@staff.invalid", key.id),
-            name: key.name.clone(),
-            role: p.role,
-            created_at: key.created_at,
-        };
-        self.0.create_staff(&user).await?;
-        let stored = ApiKey {
-            id: key.id,
-            merchant_id: p.merchant_id,
-            staff_user_id: p.staff_user_id,
-            role: p.role,
-            created_at: key.created_at,
-        };
-        self.0.create_api_key(&stored, &key.hash.to_hex()).await
-    }
-
-    async fn find_by_hash(&self, hash: &TokenHash) -> Result<Option<StaffPrincipal>, RepositoryError> {
-        Ok(self.0.find_api_key_by_hash(&hash.to_hex()).await?.map(|k| StaffPrincipal {
-            merchant_id: k.merchant_id,
-            staff_user_id: k.staff_user_id,
-            role: k.role,
-        }))
-    }
-}
-
-/// `/healthz`: the database answers a query.
-pub struct DatabaseHealth(pub Arc<dyn MerchantRepository>);
-
-impl std::fmt::Debug for DatabaseHealth {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("DatabaseHealth")
-    }
-}
-
-#[async_trait]
-impl HealthCheck for DatabaseHealth {
-    async fn check(&self) -> Result<(), BoxError> {
-        self.0.list().await.map(drop).map_err(Into::into)
-    }
-}
 
 /// The template editor on the mail adapter's merge-tag compiler.
 #[derive(Debug)]

@@ -2,28 +2,18 @@
 //! workers, and a graceful stop.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use poem::Server;
 use poem::listener::{Acceptor, Listener, TcpListener};
-use portico_mail::{Dispatcher, DispatcherConfig, Sender, SmtpOptions, transport_from_url};
+use portico_mail::{DispatcherConfig, Sender, SmtpOptions, transport_from_url};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::{Config, redact_url};
-use crate::invitations::run_batches;
-use crate::payments::run_settlement;
 use crate::wiring::Wiring;
-
-/// Resolves once a stop is asked.
-async fn stopped(mut stop: watch::Receiver<bool>) {
-    if stop.wait_for(|stopped| *stopped).await.is_err() {
-        // The sender is gone only when the application is dropped without a stop.
-        std::future::pending::<()>().await;
-    }
-}
+use crate::workers::{Workers, stopped};
 
 /// How long in-flight requests may take to finish once a stop is asked.
 const GRACE: Duration = Duration::from_secs(10);
@@ -36,9 +26,7 @@ pub struct Application {
     wiring: Wiring,
     stop: watch::Sender<bool>,
     server: JoinHandle<std::io::Result<()>>,
-    dispatcher: JoinHandle<()>,
-    batches: JoinHandle<()>,
-    settlement: JoinHandle<()>,
+    workers: Workers,
 }
 
 impl Application {
@@ -80,17 +68,10 @@ impl Application {
         let server = tokio::spawn(async move {
             Server::new_with_acceptor(acceptor).run_with_graceful_shutdown(routes, server_stop, Some(GRACE)).await
         });
-        // The outbox dispatcher runs in-process; on a stop it finishes or
-        // releases the emails it holds.
         let dispatch = DispatcherConfig { rate_per_second: config.mail_rate, ..DispatcherConfig::default() };
-        let dispatcher = Dispatcher::new(wiring.db.outbox(), transport, wiring.clock.clone(), dispatch);
-        // Each chunk a batch writes wakes the dispatcher, so its emails leave at once.
-        let worker = wiring.batch_worker(&public_url, Arc::new(dispatcher.clone()));
-        let batches = tokio::spawn(run_batches(worker, stopped(stop_rx.clone())));
-        let settlement = tokio::spawn(run_settlement(wiring.settlement_worker(&public_url), stopped(stop_rx.clone())));
-        let dispatcher = tokio::spawn(async move { dispatcher.run(stopped(stop_rx)).await });
+        let workers = Workers::start(&wiring, &public_url, transport, dispatch, &stop_rx);
         tracing::info!(%address, %public_url, "listening");
-        Ok(Self { address, public_url, wiring, stop, server, dispatcher, batches, settlement })
+        Ok(Self { address, public_url, wiring, stop, server, workers })
     }
 
     /// The bound address.
@@ -129,9 +110,7 @@ impl Application {
     pub async fn stop(self) -> anyhow::Result<()> {
         self.stop.send_replace(true);
         self.server.await.context("the server task panicked")?.context("the server failed")?;
-        self.batches.await.context("the batch worker panicked")?;
-        self.settlement.await.context("the settlement worker panicked")?;
-        self.dispatcher.await.context("the outbox dispatcher panicked")?;
+        self.workers.join().await?;
         self.wiring.db.close().await.context("closing the database")?;
         Ok(())
     }
@@ -143,7 +122,7 @@ async fn shutdown_signal() {
         let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             Ok(term) => term,
             Err(e) => {
-                tracing::warn!(error = %e, "cannot listen for SIGTERM; Ctrl-C still stops the server");
+                tracing::warn!(error = %portico_app::ErrorChain(&e), "cannot listen for SIGTERM; Ctrl-C still stops the server");
                 let _ = tokio::signal::ctrl_c().await;
                 return;
             }

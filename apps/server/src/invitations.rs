@@ -1,9 +1,7 @@
-//! The invitation side of the composition: the use cases behind the
-//! invitation API and the portal pages, and the in-process batch worker.
+//! The invitation side of the wiring: the use cases behind the invitation
+//! API, the portal pages and the batch worker.
 
-use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::TimeDelta;
 use portico_app::OutboxWaker;
@@ -21,16 +19,12 @@ use crate::wiring::Wiring;
 
 /// How long a batch worker's claim lasts without a written chunk.
 const BATCH_LEASE: TimeDelta = TimeDelta::seconds(60);
-/// How often an idle worker looks for a batch.
-const BATCH_POLL: Duration = Duration::from_millis(500);
 
 impl Wiring {
-    /// Issuing invitations, chunk by chunk.
+    /// Planning invitations, chunk by chunk.
     #[must_use]
     pub fn invite_contacts(&self, public_url: &str) -> InviteContacts {
         InviteContacts {
-            merchants: self.merchants.clone(),
-            invitations: self.db.invitations(),
             logins: self.db.logins(),
             renderer: self.renderer.clone(),
             hasher: self.hasher.clone(),
@@ -69,6 +63,7 @@ impl Wiring {
         FollowUpInvitations {
             merchants: self.merchants.clone(),
             invitations: self.db.invitations(),
+            writer: self.db.invitations(),
             customers: self.customers.clone(),
             renderer: self.renderer.clone(),
             hasher: self.hasher.clone(),
@@ -86,6 +81,7 @@ impl Wiring {
             respond: RespondToInvitation {
                 merchants: self.merchants.clone(),
                 invitations: self.db.invitations(),
+                writer: self.db.invitations(),
                 customers: self.customers.clone(),
                 logins: self.db.logins(),
                 acceptance: self.db.acceptance(),
@@ -99,43 +95,18 @@ impl Wiring {
         }
     }
 
-    /// The batch worker; `waker` hears of every chunk that queued emails.
+    /// The batch worker: every invitation is sent through it; `waker` hears
+    /// of every chunk that queued emails.
     #[must_use]
     pub fn batch_worker(&self, public_url: &str, waker: Arc<dyn OutboxWaker>) -> RunInvitationBatches {
         RunInvitationBatches {
             batches: self.db.batches(),
-            invite: self.invite_contacts(public_url),
+            merchants: self.merchants.clone(),
+            invitations: self.db.invitations(),
+            planner: self.invite_contacts(public_url),
+            clock: self.clock.clone(),
             lease: BATCH_LEASE,
             waker,
-        }
-    }
-}
-
-/// Works batches until `stop` resolves. A batch in progress when the stop
-/// comes is left with its lease; it resumes after its last written chunk
-/// once the lease ends, here or on another instance.
-pub async fn run_batches(worker: RunInvitationBatches, stop: impl Future<Output = ()>) {
-    tokio::pin!(stop);
-    loop {
-        let busy = tokio::select! {
-            () = &mut stop => return,
-            result = worker.run_once() => match result {
-                Ok(found) => found.is_some(),
-                Err(e) => {
-                    tracing::warn!(
-                        error = &e as &dyn std::error::Error,
-                        "an invitation batch stopped early; it resumes when its lease ends"
-                    );
-                    false
-                }
-            },
-        };
-        if busy {
-            continue;
-        }
-        tokio::select! {
-            () = &mut stop => return,
-            () = tokio::time::sleep(BATCH_POLL) => {}
         }
     }
 }

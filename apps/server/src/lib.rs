@@ -11,12 +11,13 @@ mod invitations;
 mod payments;
 pub mod template_defaults;
 mod wiring;
+mod workers;
 
 pub use application::Application;
 pub use config::Config;
-pub use invitations::run_batches;
 pub use payments::run_settlement;
 pub use wiring::Wiring;
+pub use workers::run_batches;
 
 /// Installs the `tracing` subscriber: `RUST_LOG` when set, else `info` with
 /// the SQL driver quiet.

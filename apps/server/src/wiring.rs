@@ -20,7 +20,7 @@ use portico_mail::HandlebarsRenderer;
 use portico_payments::GatewaySpec;
 use portico_storage::Database;
 
-use crate::adapters::{DatabaseHealth, MailTemplateEditor, StaffApiKeys};
+use crate::adapters::MailTemplateEditor;
 use crate::config::{Config, redact_url};
 
 /// The adapters, built once.
@@ -60,7 +60,8 @@ impl Wiring {
     /// When the database cannot be reached or migrated.
     pub async fn connect(config: &Config) -> anyhow::Result<Self> {
         let url = redact_url(&config.database_url);
-        let db = portico_storage::connect(&config.database_url)
+        let tokens: Arc<dyn TokenSource> = Arc::new(OsTokenSource);
+        let db = portico_storage::connect(&config.database_url, tokens.clone())
             .await
             .with_context(|| format!("connecting to the database {url}"))?;
         portico_storage::migrate(&db).await.with_context(|| format!("migrating the database {url}"))?;
@@ -69,11 +70,11 @@ impl Wiring {
         Ok(Self {
             customers: db.customers(),
             merchants: db.merchants(),
-            keys: Arc::new(StaffApiKeys(db.staff())),
+            keys: db.staff(),
             renderer,
             hasher: Arc::new(Argon2PasswordHasher::new()),
             clock: Arc::new(SystemClock),
-            tokens: Arc::new(OsTokenSource),
+            tokens,
             payments,
             db,
         })
@@ -125,7 +126,7 @@ impl Wiring {
             payments: self.payment_services(),
             idempotency: self.db.idempotency(),
             clock: self.clock.clone(),
-            health: Arc::new(DatabaseHealth(self.merchants.clone())),
+            health: self.db.health(),
         }
     }
 }

@@ -28,3 +28,37 @@ impl RepositoryError {
         Self::Unexpected(error.into())
     }
 }
+
+/// Displays an error with its whole source chain, `outer: cause: root`, for
+/// logs: the top message alone often hides what actually failed.
+///
+/// ```
+/// use portico_app::ErrorChain;
+///
+/// #[derive(Debug, thiserror::Error)]
+/// #[error("saving the customer failed")]
+/// struct Outer(#[source] std::io::Error);
+///
+/// let error = Outer(std::io::Error::other("connection reset"));
+/// assert_eq!(ErrorChain(&error).to_string(), "saving the customer failed: connection reset");
+/// ```
+#[derive(Clone, Copy)]
+pub struct ErrorChain<'a>(pub &'a (dyn std::error::Error + 'static));
+
+impl std::fmt::Display for ErrorChain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(cause) = source {
+            write!(f, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for ErrorChain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}

@@ -9,5 +9,5 @@ mod error;
 mod ports;
 pub mod use_cases;
 
-pub use error::{BoxError, RepositoryError};
+pub use error::{BoxError, ErrorChain, RepositoryError};
 pub use ports::*;

@@ -11,7 +11,8 @@ use portico_domain::*;
 use support::*;
 
 struct Ports {
-    invitations: MockInvitationRepository,
+    invitations: MockInvitationReader,
+    writer: MockInvitationWriter,
     customers: MockCustomerRepository,
     at: chrono::DateTime<chrono::Utc>,
     policy: ResendPolicy,
@@ -22,7 +23,8 @@ impl Ports {
         let mut customers = MockCustomerRepository::new();
         customers.expect_find().returning(|_, _| Ok(Some(detail(1, "ann.lee@customer.example"))));
         Self {
-            invitations: MockInvitationRepository::new(),
+            invitations: MockInvitationReader::new(),
+            writer: MockInvitationWriter::new(),
             customers,
             at: t0() + TimeDelta::days(20),
             policy: ResendPolicy::default(),
@@ -43,7 +45,7 @@ impl Ports {
     fn capture_updates(&mut self) -> Arc<Mutex<Vec<InvitationWrite>>> {
         let writes = Arc::new(Mutex::new(Vec::new()));
         let sink = Arc::clone(&writes);
-        self.invitations.expect_update().returning(move |_, w| {
+        self.writer.expect_update().returning(move |_, w| {
             sink.lock().unwrap().push(w.clone());
             Ok(())
         });
@@ -63,6 +65,7 @@ impl Ports {
         FollowUpInvitations {
             merchants: merchants(true),
             invitations: Arc::new(self.invitations),
+            writer: Arc::new(self.writer),
             customers: Arc::new(self.customers),
             renderer: Arc::new(renderer),
             hasher: Arc::new(echo_hasher()),
@@ -198,7 +201,7 @@ async fn a_resend_racing_another_change_reports_it_changed() {
     let original = invitation(InvitationMode::Link, "ann1@example.com");
     let mut ports = Ports::new().knowing(&original);
     ports
-        .invitations
+        .writer
         .expect_update()
         .returning(|_, _| Err(RepositoryError::Conflict { constraint: "invitations_current_state".into() }));
     let result = ports.build().resend(MERCHANT, STAFF, original.id()).await;

@@ -1,37 +1,38 @@
-//! InviteContacts against mocked ports: eligibility → credentials →
-//! invitation → outbox email.
+//! InviteContacts, through the batch loop production runs, against mocked
+//! ports: eligibility → credentials → invitation → outbox email.
 
 mod support;
 
 use std::sync::{Arc, Mutex};
 
-use portico_app::use_cases::invite_contacts::{InviteContactsCommand, InviteContactsError};
+use portico_app::use_cases::run_invitation_batches::RunInvitationBatchError;
 use portico_app::*;
 use portico_domain::*;
-use support::{MERCHANT, Mocks, candidate, merchant};
+use support::{Mocks, batch_of, candidate, merchant};
 use uuid::Uuid;
 
-fn command(plan: InvitePlan) -> InviteContactsCommand {
-    InviteContactsCommand {
-        merchant: MERCHANT,
-        actor: Actor::Staff(StaffUserId::from_uuid(Uuid::nil())),
-        selection: Selection::All,
-        plan,
-    }
+/// The invitations and skips of every chunk the batch wrote, in order.
+fn written(chunks: &Mutex<Vec<BatchChunk>>) -> (Vec<InvitationWrite>, Vec<(ContactId, SkipReason)>) {
+    let chunks = chunks.lock().unwrap();
+    let writes = chunks.iter().flat_map(|c| c.writes.iter().cloned()).collect();
+    let skipped = chunks.iter().flat_map(|c| c.skipped.iter().copied()).collect();
+    (writes, skipped)
 }
 
 #[tokio::test]
 async fn nothing_is_sent_while_the_portal_is_disabled() {
     let mut mocks = Mocks::new(merchant(false));
+    mocks.claims(batch_of(InvitePlan::default(), None));
     mocks.invitations.expect_candidates().times(0);
-    mocks.invitations.expect_insert().times(0);
-    let result = mocks.build().execute(command(InvitePlan::default())).await;
-    assert!(matches!(result, Err(InviteContactsError::PortalDisabled)));
+    mocks.batches.expect_record_chunk().times(0);
+    mocks.batches.expect_fail().times(1).returning(|_, _, _| Ok(()));
+    mocks.build().run_once().await.unwrap();
 }
 
 #[tokio::test]
 async fn link_mode_invites_the_eligible_and_reports_the_rest_with_reasons() {
     let mut mocks = Mocks::new(merchant(true));
+    mocks.claims(batch_of(InvitePlan::default(), None));
     let rows = vec![
         candidate(1, "ann1@example.com", None, ContactStanding::default()),
         candidate(2, "ann2@example.com", None, ContactStanding { has_login: true, ..ContactStanding::default() }),
@@ -39,21 +40,16 @@ async fn link_mode_invites_the_eligible_and_reports_the_rest_with_reasons() {
         candidate(4, "x@y", None, ContactStanding::default()),
     ];
     mocks.invitations.expect_candidates().times(1).returning(move |_, _, _, _| Ok(rows.clone()));
-    let written = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&written);
-    mocks.invitations.expect_insert().times(1).returning(move |_, writes| {
-        sink.lock().unwrap().extend_from_slice(writes);
-        Ok(())
-    });
+    let chunks = mocks.record_chunks();
 
-    let report = mocks.build().execute(command(InvitePlan::default())).await.unwrap();
+    mocks.build().run_once().await.unwrap();
 
-    assert_eq!(report.invited.len(), 1);
-    assert_eq!(report.invited[0].recipient.as_str(), "ann1@example.com");
-    let reasons: Vec<SkipReason> = report.skipped.iter().map(|(_, r)| *r).collect();
+    let (writes, skipped) = written(&chunks);
+    assert_eq!(writes.len(), 1);
+    assert_eq!(writes[0].invitation.recipient().as_str(), "ann1@example.com");
+    let reasons: Vec<SkipReason> = skipped.iter().map(|(_, r)| *r).collect();
     assert_eq!(reasons, [SkipReason::HasLogin, SkipReason::MissingEmail, SkipReason::InvalidEmail]);
-    let written = written.lock().unwrap();
-    let write = &written[0];
+    let write = &writes[0];
     let email = write.email.as_ref().unwrap();
     assert_eq!(email.kind, MailKind::InvitationLink);
     assert_eq!(email.invitation_id, Some(write.invitation.id()));
@@ -66,6 +62,11 @@ async fn link_mode_invites_the_eligible_and_reports_the_rest_with_reasons() {
 #[tokio::test]
 async fn credentials_mode_uses_the_patterns_and_hashes_each_password() {
     let mut mocks = Mocks::new(merchant(true));
+    let plan = InvitePlan {
+        mode: InviteMode::Credentials { username: UsernamePattern::CustomerNumber, password: PasswordPattern::Phone },
+        ..InvitePlan::default()
+    };
+    mocks.claims(batch_of(plan, None));
     let rows = vec![
         candidate(1, "ann1@example.com", Some("(447) 292-9028"), ContactStanding::default()),
         candidate(2, "ann2@example.com", None, ContactStanding::default()),
@@ -78,30 +79,21 @@ async fn credentials_mode_uses_the_patterns_and_hashes_each_password() {
         .times(1)
         .returning(|_, names| Ok(names.iter().filter(|n| n.as_str() == "c3").cloned().collect()));
     mocks.hasher.expect_hash().times(1).returning(|pw| Ok(PasswordHash::from_phc(format!("$argon2id$of-{pw}"))));
-    let written = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&written);
-    mocks.invitations.expect_insert().returning(move |_, writes| {
-        sink.lock().unwrap().extend_from_slice(writes);
-        Ok(())
-    });
-    let plan = InvitePlan {
-        mode: InviteMode::Credentials { username: UsernamePattern::CustomerNumber, password: PasswordPattern::Phone },
-        ..InvitePlan::default()
-    };
+    let chunks = mocks.record_chunks();
 
-    let report = mocks.build().execute(command(plan)).await.unwrap();
+    mocks.build().run_once().await.unwrap();
 
-    assert_eq!(report.invited.len(), 1);
+    let (writes, skipped) = written(&chunks);
+    assert_eq!(writes.len(), 1);
     assert_eq!(
-        report.skipped,
+        skipped,
         [
             (ContactId::from_uuid(Uuid::from_u128(2)), SkipReason::MissingPhone),
             (ContactId::from_uuid(Uuid::from_u128(3)), SkipReason::UsernameTaken),
         ]
     );
-    let written = written.lock().unwrap();
-    assert_eq!(written[0].email.as_ref().unwrap().text, "user c1 pass 4472929028");
-    let InvitationMode::Credentials { username, password_hash } = written[0].invitation.mode() else {
+    assert_eq!(writes[0].email.as_ref().unwrap().text, "user c1 pass 4472929028");
+    let InvitationMode::Credentials { username, password_hash } = writes[0].invitation.mode() else {
         panic!("credentials mode expected");
     };
     assert_eq!(username.as_str(), "c1");
@@ -111,6 +103,7 @@ async fn credentials_mode_uses_the_patterns_and_hashes_each_password() {
 #[tokio::test]
 async fn a_concurrent_invite_of_the_same_contact_is_reported_not_failed() {
     let mut mocks = Mocks::new(merchant(true));
+    mocks.claims(batch_of(InvitePlan::default(), None));
     let calls = Arc::new(Mutex::new(0));
     let seen = Arc::clone(&calls);
     mocks.invitations.expect_candidates().returning(move |_, _, _, _| {
@@ -125,33 +118,38 @@ async fn a_concurrent_invite_of_the_same_contact_is_reported_not_failed() {
             ContactStanding { open_invitation: open, ..ContactStanding::default() },
         )])
     });
-    let inserts = Arc::new(Mutex::new(0));
-    let count = Arc::clone(&inserts);
-    mocks.invitations.expect_insert().returning(move |_, writes| {
-        let mut n = count.lock().unwrap();
-        *n += 1;
-        if *n == 1 {
-            assert_eq!(writes.len(), 1);
+    let recorded = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&recorded);
+    mocks.batches.expect_record_chunk().returning(move |_, chunk, _| {
+        let mut chunks = sink.lock().unwrap();
+        if chunks.is_empty() {
+            assert_eq!(chunk.writes.len(), 1);
+            chunks.push(None);
             Err(RepositoryError::Conflict { constraint: "invitations_one_open_per_contact".into() })
         } else {
-            assert!(writes.is_empty());
+            assert!(chunk.writes.is_empty());
+            chunks.push(Some(chunk.clone()));
             Ok(())
         }
     });
 
-    let report = mocks.build().execute(command(InvitePlan::default())).await.unwrap();
+    mocks.build().run_once().await.unwrap();
 
-    assert!(report.invited.is_empty());
-    assert_eq!(report.skipped, [(ContactId::from_uuid(Uuid::from_u128(1)), SkipReason::AlreadyInvited)]);
+    let chunks = recorded.lock().unwrap();
+    let kept = chunks[1].as_ref().unwrap();
+    assert!(kept.writes.is_empty());
+    assert_eq!(kept.skipped, [(ContactId::from_uuid(Uuid::from_u128(1)), SkipReason::AlreadyInvited)]);
 }
 
 #[tokio::test]
 async fn a_storage_failure_is_unexpected_not_an_empty_report() {
     let mut mocks = Mocks::new(merchant(true));
+    mocks.claims(batch_of(InvitePlan::default(), None));
     mocks
         .invitations
         .expect_candidates()
         .returning(|_, _, _, _| Err(RepositoryError::unexpected(std::io::Error::other("connection reset"))));
-    let result = mocks.build().execute(command(InvitePlan::default())).await;
-    assert!(matches!(result, Err(InviteContactsError::Unexpected(_))));
+    mocks.batches.expect_record_chunk().times(0);
+    let result = mocks.build().run_once().await;
+    assert!(matches!(result, Err(RunInvitationBatchError::Unexpected(_))));
 }

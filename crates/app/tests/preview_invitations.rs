@@ -12,7 +12,7 @@ use support::*;
 
 #[tokio::test]
 async fn a_preview_counts_everyone_lists_the_first_rows_and_writes_nothing() {
-    let mut invitations = MockInvitationRepository::new();
+    let mut invitations = MockInvitationReader::new();
     invitations.expect_candidates().returning(|_, _, after, limit| {
         let start = after.map_or(1, |id| id.as_uuid().as_u128() + 1);
         let end = (start + u128::from(limit)).min(701);

@@ -14,7 +14,8 @@ use portico_domain::*;
 use support::*;
 
 struct Ports {
-    invitations: MockInvitationRepository,
+    invitations: MockInvitationReader,
+    writer: MockInvitationWriter,
     logins: MockLoginRepository,
     acceptance: MockAcceptanceRepository,
     customers: MockCustomerRepository,
@@ -24,7 +25,7 @@ struct Ports {
 
 impl Ports {
     fn with(invitation: Invitation) -> Self {
-        let mut invitations = MockInvitationRepository::new();
+        let mut invitations = MockInvitationReader::new();
         invitations.expect_find_by_token().returning(move |hash| {
             let known = invitation.token_hash() == Some(*hash) || invitation.retired_tokens().contains(hash);
             Ok(known.then(|| invitation.clone()))
@@ -33,6 +34,7 @@ impl Ports {
         customers.expect_find().returning(|_, _| Ok(Some(detail(1, "ann1@example.com"))));
         Self {
             invitations,
+            writer: MockInvitationWriter::new(),
             logins: MockLoginRepository::new(),
             acceptance: MockAcceptanceRepository::new(),
             customers,
@@ -45,6 +47,7 @@ impl Ports {
         RespondToInvitation {
             merchants: merchants(self.enabled),
             invitations: Arc::new(self.invitations),
+            writer: Arc::new(self.writer),
             customers: Arc::new(self.customers),
             logins: Arc::new(self.logins),
             acceptance: Arc::new(self.acceptance),
@@ -201,7 +204,7 @@ async fn credentials_mode_checks_the_emailed_password_and_replaces_it() {
 async fn declining_records_the_declined_event() {
     let mut ports = Ports::with(link_invitation());
     ports
-        .invitations
+        .writer
         .expect_update()
         .withf(|_, w| w.event.kind == EventKind::Declined && w.email.is_none())
         .times(1)

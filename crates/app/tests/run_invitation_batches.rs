@@ -5,29 +5,18 @@ mod support;
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{TimeDelta, TimeZone, Utc};
-use portico_app::use_cases::batch_spec;
+use chrono::{TimeZone, Utc};
 use portico_app::use_cases::run_invitation_batches::{RunInvitationBatchError, RunInvitationBatches};
 use portico_app::use_cases::start_invitation_batch::{
     StartInvitationBatch, StartInvitationBatchCommand, StartInvitationBatchError,
 };
 use portico_app::*;
 use portico_domain::*;
-use support::{MERCHANT, Mocks, candidate, merchant};
+use support::{MERCHANT, Mocks, batch_of, candidate, merchant};
 use uuid::Uuid;
 
 fn batch(cursor: Option<ContactId>) -> Batch {
-    Batch {
-        id: BatchId::from_uuid(Uuid::from_u128(77)),
-        merchant_id: MERCHANT,
-        spec: batch_spec::encode(&Selection::All, &InvitePlan::default(), Actor::System).unwrap(),
-        state: BatchState::Running,
-        progress: BatchProgress::default(),
-        cursor,
-        error: None,
-        lease: Some(Uuid::from_u128(1)),
-        created_at: Utc.with_ymd_and_hms(2026, 11, 23, 8, 0, 0).unwrap(),
-    }
+    batch_of(InvitePlan::default(), cursor)
 }
 
 /// 1,200 eligible contacts, served in keyset pages like storage does.
@@ -40,19 +29,14 @@ fn serve_candidates(mocks: &mut Mocks, afters: Arc<Mutex<Vec<Option<ContactId>>>
     });
 }
 
-fn worker(mocks: Mocks, batches: MockBatchRepository) -> RunInvitationBatches {
-    let mut waker = MockOutboxWaker::new();
-    waker.expect_wake().returning(|| ());
-    worker_waking(mocks, batches, waker)
+fn worker(mut mocks: Mocks, batches: MockBatchRepository) -> RunInvitationBatches {
+    mocks.batches = batches;
+    mocks.build()
 }
 
-fn worker_waking(mocks: Mocks, batches: MockBatchRepository, waker: MockOutboxWaker) -> RunInvitationBatches {
-    RunInvitationBatches {
-        batches: Arc::new(batches),
-        invite: mocks.build(),
-        lease: TimeDelta::seconds(60),
-        waker: Arc::new(waker),
-    }
+fn worker_waking(mut mocks: Mocks, batches: MockBatchRepository, waker: MockOutboxWaker) -> RunInvitationBatches {
+    mocks.waker = waker;
+    worker(mocks, batches)
 }
 
 #[tokio::test]
@@ -165,7 +149,7 @@ async fn starting_queues_a_batch_or_returns_the_running_one() {
     let (created, is_new) = starter(true, batches).execute(start_command(Selection::All)).await.unwrap();
     assert!(is_new);
     assert_eq!(created.state, BatchState::Queued);
-    assert_eq!(batch_spec::decode(&created.spec).unwrap().0, Selection::All);
+    assert_eq!(created.spec.selection, Selection::All);
 }
 
 #[tokio::test]

@@ -16,11 +16,11 @@ use std::time::Duration;
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path};
 use poem::{Endpoint, EndpointExt, Request, Response, Route, get, handler, post};
-use portico_app::TokenSource;
 use portico_app::use_cases::follow_up_invitations::FollowUpInvitations;
 use portico_app::use_cases::respond_to_invitation::{
     AcceptWith, CompletionForm, LinkProblem, OpenInvitation, RespondToInvitation, RespondToInvitationError,
 };
+use portico_app::{ErrorChain, TokenSource};
 use portico_domain::InvitationStatus;
 use serde::Deserialize;
 use serde_json::json;
@@ -217,7 +217,7 @@ async fn new_link(
         // One answer for every link, so the page reveals nothing.
         Ok(()) => notice(&portal, "Check your inbox", NEW_LINK_REQUESTED, None, StatusCode::OK),
         Err(e) => {
-            tracing::error!(error = %e, "requesting a new invitation link failed");
+            tracing::error!(error = %ErrorChain(&e), "requesting a new invitation link failed");
             unexpected_page(&portal)
         }
     };
@@ -260,11 +260,13 @@ async fn retry(portal: &Portal, token: &str, csrf: &str, error: &str, status: St
 }
 
 fn problem_page(portal: &Portal, error: RespondToInvitationError, token: &str, csrf: &str) -> Response {
-    let (status, title, message, renew) = match error {
+    // Which page it is, and whether it offers a fresh link or the sign-in.
+    let (status, title, message, renew, sign_in) = match error {
         RespondToInvitationError::Link(LinkProblem::Invalid) => (
             StatusCode::NOT_FOUND,
             "This link does not work",
             "Check that you opened the whole link from your invitation email. If it still does not work, ask the sender for a new invitation.",
+            false,
             false,
         ),
         RespondToInvitationError::Link(LinkProblem::Expired) => (
@@ -272,17 +274,20 @@ fn problem_page(portal: &Portal, error: RespondToInvitationError, token: &str, c
             "This invitation link has expired",
             "Invitation links work for a limited time. You can ask for a new one below.",
             true,
+            false,
         ),
         RespondToInvitationError::Link(LinkProblem::Replaced) => (
             StatusCode::GONE,
             "A newer invitation replaced this one",
             "A more recent invitation email was sent; its link is the one that works. Can't find it? Ask for a new link below.",
             true,
+            false,
         ),
         RespondToInvitationError::Link(LinkProblem::Used(InvitationStatus::Declined)) => (
             StatusCode::GONE,
             "This invitation was declined",
             "The invitation was declined, so this link no longer works. If you changed your mind, ask the sender to invite you again.",
+            false,
             false,
         ),
         RespondToInvitationError::Link(LinkProblem::Used(_)) => (
@@ -290,11 +295,13 @@ fn problem_page(portal: &Portal, error: RespondToInvitationError, token: &str, c
             "This invitation was already accepted",
             "The invitation was accepted and this link has been used. Sign in to the portal with your email and password.",
             false,
+            true,
         ),
         RespondToInvitationError::Link(LinkProblem::Revoked) => (
             StatusCode::GONE,
             "This invitation was withdrawn",
             "The sender withdrew this invitation. Contact them if you think this is a mistake.",
+            false,
             false,
         ),
         RespondToInvitationError::PortalDisabled => (
@@ -302,21 +309,25 @@ fn problem_page(portal: &Portal, error: RespondToInvitationError, token: &str, c
             "The portal is not available",
             "The customer portal is switched off for now. Please try again later.",
             false,
+            false,
         ),
         RespondToInvitationError::WeakPassword(_)
         | RespondToInvitationError::WrongCredentials
-        | RespondToInvitationError::WrongForm => {
-            (StatusCode::CONFLICT, "Please start again", "Open the link from your invitation email again.", false)
-        }
+        | RespondToInvitationError::WrongForm => (
+            StatusCode::CONFLICT,
+            "Please start again",
+            "Open the link from your invitation email again.",
+            false,
+            false,
+        ),
         RespondToInvitationError::Unexpected(e) => {
-            tracing::error!(error = %e, "an invitation page failed");
+            tracing::error!(error = %ErrorChain(&*e), "an invitation page failed");
             return unexpected_page(portal);
         }
     };
-    let used = status == StatusCode::GONE && title.contains("accepted");
     let data = json!({
         "title": title, "message": message, "request_new_link": renew,
-        "sign_in_url": if used { Some("/portal/") } else { None },
+        "sign_in_url": sign_in.then_some("/portal/"),
         "base": base(token), "csrf": csrf,
     });
     message_page(portal, &neutral(data), status)

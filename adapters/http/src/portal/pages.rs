@@ -52,7 +52,7 @@ impl Pages {
         ] {
             if let Err(e) = registry.register_template_string(name, source) {
                 // The sources are compiled in; `pages_compile` tests them.
-                tracing::error!(template = name, error = %e, "a portal template does not compile");
+                tracing::error!(template = name, error = %portico_app::ErrorChain(&e), "a portal template does not compile");
             }
         }
         Self { registry }
@@ -64,7 +64,7 @@ impl Pages {
         match self.registry.render(name, data) {
             Ok(html) => html_response(status, html),
             Err(e) => {
-                tracing::error!(template = name, error = %e, "rendering a portal page failed");
+                tracing::error!(template = name, error = %portico_app::ErrorChain(&e), "rendering a portal page failed");
                 html_response(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "<!doctype html><title>Error</title><p>Something went wrong on our side. Please try again later.</p>"

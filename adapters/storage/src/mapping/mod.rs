@@ -1,6 +1,7 @@
 //! Every conversion between sea-orm models and domain or port types. Nothing
 //! else in the crate knows how a domain value is laid out in a row.
 
+pub(crate) mod batch_spec;
 mod directory;
 mod invitations;
 mod payments;

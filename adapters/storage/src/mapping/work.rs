@@ -88,7 +88,7 @@ fn batch_state_from_str(s: &str) -> Result<BatchState, RepositoryError> {
 /// (a selection of many ids is too long for a btree entry).
 pub(crate) fn spec_key(spec: &BatchSpec) -> Result<(String, String), RepositoryError> {
     use sha2::{Digest, Sha256};
-    let json = serde_json::to_string(spec).map_err(RepositoryError::unexpected)?;
+    let json = super::batch_spec::encode(spec).map_err(RepositoryError::unexpected)?;
     let hash = hex::encode(Sha256::digest(json.as_bytes()));
     Ok((json, hash))
 }
@@ -163,7 +163,7 @@ pub(crate) fn batch_from_model(m: &invitation_batches::Model) -> Result<Batch, R
     Ok(Batch {
         id: BatchId::from_uuid(m.id),
         merchant_id: MerchantId::from_uuid(m.merchant_id),
-        spec: serde_json::from_str(&m.spec).map_err(|e| corrupt(T, "spec", e))?,
+        spec: super::batch_spec::decode(&m.spec).map_err(|e| corrupt(T, "spec", e))?,
         state: batch_state_from_str(&m.state)?,
         progress: BatchProgress {
             total: count(T, "total", m.total)?,

@@ -1,31 +1,39 @@
 //! [`BatchRepository`] on sea-orm: batches claimed with a lease; a chunk's
 //! invitations, events, emails and counters are written in one transaction.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use portico_app::{Batch, BatchChunk, BatchRepository, RepositoryError};
+use portico_app::{Batch, BatchChunk, BatchRepository, RepositoryError, TokenSource};
 use portico_domain::{BatchId, MerchantId, SkipReason};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, IntoActiveModel, QueryFilter,
     TransactionTrait, Value,
 };
-use uuid::Uuid;
 
 use super::invitations::insert_writes;
 use crate::entity::invitation_batches;
 use crate::error::DbResultExt;
-use crate::mapping::{batch_from_model, batch_to_model, skip_column, spec_key};
+use crate::mapping::{batch_from_model, batch_spec, batch_to_model, skip_column, spec_key};
 use crate::sql;
 
 /// Bulk invitation batches.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SeaOrmBatchRepository {
     db: DatabaseConnection,
+    ids: Arc<dyn TokenSource>,
+}
+
+impl std::fmt::Debug for SeaOrmBatchRepository {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SeaOrmBatchRepository").finish_non_exhaustive()
+    }
 }
 
 impl SeaOrmBatchRepository {
-    pub(crate) const fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    pub(crate) fn new(db: DatabaseConnection, ids: Arc<dyn TokenSource>) -> Self {
+        Self { db, ids }
     }
 
     async fn live_with_spec(&self, merchant: MerchantId, spec_hash: &str) -> Result<Option<Batch>, RepositoryError> {
@@ -99,13 +107,22 @@ impl BatchRepository for SeaOrmBatchRepository {
                ORDER BY created_at, id LIMIT 1 {lock})
              RETURNING *"
         );
-        let values: Vec<Value> = vec![Uuid::now_v7().into(), lease_until.into(), now.into()];
-        let row = invitation_batches::Entity::find()
-            .from_raw_sql(sql::stmt(backend, &text, values))
-            .one(&self.db)
-            .await
-            .repo()?;
-        row.as_ref().map(batch_from_model).transpose()
+        loop {
+            let values: Vec<Value> = vec![self.ids.uuid().into(), lease_until.into(), now.into()];
+            let row = invitation_batches::Entity::find()
+                .from_raw_sql(sql::stmt(backend, &text, values))
+                .one(&self.db)
+                .await
+                .repo()?;
+            let Some(row) = row else { return Ok(None) };
+            // A request this version cannot read fails alone; the queue moves on.
+            if let Err(unreadable) = batch_spec::decode(&row.spec) {
+                let merchant = MerchantId::from_uuid(row.merchant_id);
+                self.fail(merchant, BatchId::from_uuid(row.id), &unreadable.to_string()).await?;
+                continue;
+            }
+            return batch_from_model(&row).map(Some);
+        }
     }
 
     async fn record_chunk(
@@ -165,5 +182,56 @@ impl BatchRepository for SeaOrmBatchRepository {
         );
         self.db.execute_raw(stmt).await.repo()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use portico_app::{BatchProgress, BatchSpec, BatchState, Merchant, MerchantRepository, PortalSettings, Selection};
+    use portico_domain::{Actor, InvitePlan};
+    use portico_testkit::ids::SequentialIds;
+    use sea_orm::ConnectionTrait;
+    use uuid::Uuid;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_batch_whose_request_cannot_be_read_fails_alone_and_the_queue_moves_on() {
+        let db = crate::connect("sqlite::memory:", Arc::new(SequentialIds::new())).await.unwrap();
+        crate::migrate(&db).await.unwrap();
+        let merchant = MerchantId::from_uuid(Uuid::from_u128(1));
+        let settings = PortalSettings::default();
+        db.merchants().create(&Merchant { id: merchant, name: "A".into(), settings }).await.unwrap();
+        let at = |s: i64| chrono::DateTime::from_timestamp(1_800_000_000 + s, 0).unwrap();
+        let foreign = BatchId::from_uuid(Uuid::from_u128(2));
+        let stmt = sql::stmt(
+            db.conn.get_database_backend(),
+            "INSERT INTO invitation_batches (id, merchant_id, spec, spec_hash, state, total, invited, failed,
+               skipped_missing_email, skipped_missing_phone, skipped_missing_customer_number, skipped_has_login,
+               skipped_already_invited, skipped_declined, skipped_username_taken, skipped_invalid_email, created_at)
+             VALUES (?, ?, '{\"plan\":{\"mode\":3},\"selection\":\"all\"}', 'x', 'queued', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ?)",
+            vec![foreign.as_uuid().into(), merchant.as_uuid().into(), at(0).into()],
+        );
+        db.conn.execute_raw(stmt).await.unwrap();
+        let readable = Batch {
+            id: BatchId::from_uuid(Uuid::from_u128(3)),
+            merchant_id: merchant,
+            spec: BatchSpec { selection: Selection::All, plan: InvitePlan::default(), actor: Actor::System },
+            state: BatchState::Queued,
+            progress: BatchProgress::default(),
+            cursor: None,
+            error: None,
+            lease: None,
+            created_at: at(1),
+        };
+        let repo = db.batches();
+        repo.create_or_get_running(&readable).await.unwrap();
+
+        let claimed = repo.claim(at(2), at(62)).await.unwrap().expect("the readable batch is claimed");
+
+        assert_eq!(claimed.id, readable.id);
+        let row = invitation_batches::Entity::find_by_id(foreign.as_uuid()).one(&db.conn).await.unwrap().unwrap();
+        assert_eq!(row.state, "failed");
+        assert!(row.error.unwrap_or_default().contains("cannot be read"));
     }
 }

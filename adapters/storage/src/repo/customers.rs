@@ -1,12 +1,13 @@
 //! [`CustomerRepository`] on sea-orm: batched upserts by ERP id.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use portico_app::{
     CustomerDetail, CustomerFilter, CustomerRepository, CustomerSort, CustomerSummary, CustomerUpsert, InvoiceUpsert,
-    InvoiceUpsertOutcome, Page, PageRequest, RepositoryError, UpsertOutcome,
+    InvoiceUpsertOutcome, Page, PageRequest, RepositoryError, TokenSource, UpsertOutcome,
 };
 use portico_domain::{CustomerId, MerchantId};
 use sea_orm::sea_query::OnConflict;
@@ -25,14 +26,21 @@ use crate::mapping::{
 };
 
 /// Customers, contacts and invoices.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SeaOrmCustomerRepository {
     pub(super) db: DatabaseConnection,
+    ids: Arc<dyn TokenSource>,
+}
+
+impl std::fmt::Debug for SeaOrmCustomerRepository {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SeaOrmCustomerRepository").finish_non_exhaustive()
+    }
 }
 
 impl SeaOrmCustomerRepository {
-    pub(crate) const fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    pub(crate) fn new(db: DatabaseConnection, ids: Arc<dyn TokenSource>) -> Self {
+        Self { db, ids }
     }
 }
 
@@ -101,15 +109,15 @@ impl CustomerRepository for SeaOrmCustomerRepository {
         }
 
         // Writes keyed so a key listed twice in a chunk is written once, as last given.
-        // New rows get UUID v7 ids minted here (the port passes none), so id
-        // order stays creation order.
+        // New rows get ids from the id source (UUID v7 in production, so id
+        // order stays creation order); the port passes none.
         let mut customer_writes: HashMap<String, customers::Model> = HashMap::new();
         let mut contact_writes: HashMap<(Uuid, String), contacts::Model> = HashMap::new();
         let mut outcomes = Vec::with_capacity(upserts.len());
         for upsert in upserts {
             let erp = upsert.erp_id.as_str().to_owned();
             let existing = by_erp.get(&erp);
-            let (id, created_at) = existing.map_or_else(|| (Uuid::now_v7(), now), |c| (c.id, c.created_at));
+            let (id, created_at) = existing.map_or_else(|| (self.ids.uuid(), now), |c| (c.id, c.created_at));
             let wanted = customer_to_model(merchant, id, upsert, created_at, now);
             let mut outcome = match existing {
                 None => UpsertOutcome::Created,
@@ -123,7 +131,7 @@ impl CustomerRepository for SeaOrmCustomerRepository {
             for contact in &upsert.contacts {
                 let key = (id, contact.natural_key());
                 let stored = stored_contacts.get(&key);
-                let (cid, created) = stored.map_or_else(|| (Uuid::now_v7(), now), |c| (c.id, c.created_at));
+                let (cid, created) = stored.map_or_else(|| (self.ids.uuid(), now), |c| (c.id, c.created_at));
                 let row = contact_to_model(merchant, id, cid, contact, created, now);
                 if stored.is_some_and(|s| contact_unchanged(s, &row)) {
                     continue;
@@ -190,7 +198,7 @@ impl CustomerRepository for SeaOrmCustomerRepository {
                 continue;
             };
             let existing = stored.get(&invoice.invoice_number);
-            let (id, created) = existing.map_or_else(|| (Uuid::now_v7(), now), |d| (d.id, d.created_at));
+            let (id, created) = existing.map_or_else(|| (self.ids.uuid(), now), |d| (d.id, d.created_at));
             let row = invoice_to_model(merchant, customer.id, id, invoice, created, now);
             let outcome = match existing {
                 None => UpsertOutcome::Created,

@@ -1,13 +1,14 @@
-//! [`InvitationRepository`] on sea-orm: each write stores the invitation, every
-//! token hash it issued, its audit event and its email in one transaction.
+//! [`InvitationWriter`] and [`InvitationReader`] on sea-orm: each write stores
+//! the invitation, every token hash it issued, its audit event and its email
+//! in one transaction.
 
 use std::collections::HashMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use portico_app::{
-    CandidateRecord, InvitationRepository, InvitationSummary, InvitationWrite, Page, PageRequest, RepositoryError,
-    Selection,
+    CandidateRecord, InvitationReader, InvitationSummary, InvitationWrite, InvitationWriter, Page, PageRequest,
+    RepositoryError, Selection,
 };
 use portico_domain::{
     BatchId, ContactId, Invitation, InvitationEvent, InvitationId, InvitationStatus, MerchantId, TokenHash,
@@ -192,17 +193,7 @@ pub(crate) async fn update_write<C: ConnectionTrait>(
 }
 
 #[async_trait]
-impl InvitationRepository for SeaOrmInvitationRepository {
-    async fn candidates(
-        &self,
-        merchant: MerchantId,
-        selection: &Selection,
-        after: Option<ContactId>,
-        limit: u32,
-    ) -> Result<Vec<CandidateRecord>, RepositoryError> {
-        super::candidates::candidates(&self.db, merchant, selection, after, limit).await
-    }
-
+impl InvitationWriter for SeaOrmInvitationRepository {
     async fn insert(&self, merchant: MerchantId, writes: &[InvitationWrite]) -> Result<(), RepositoryError> {
         if writes.is_empty() {
             return Ok(());
@@ -216,6 +207,19 @@ impl InvitationRepository for SeaOrmInvitationRepository {
         let txn = self.db.begin().await.repo()?;
         update_write(&txn, merchant, write).await?;
         txn.commit().await.repo()
+    }
+}
+
+#[async_trait]
+impl InvitationReader for SeaOrmInvitationRepository {
+    async fn candidates(
+        &self,
+        merchant: MerchantId,
+        selection: &Selection,
+        after: Option<ContactId>,
+        limit: u32,
+    ) -> Result<Vec<CandidateRecord>, RepositoryError> {
+        super::candidates::candidates(&self.db, merchant, selection, after, limit).await
     }
 
     async fn find(&self, merchant: MerchantId, id: InvitationId) -> Result<Option<Invitation>, RepositoryError> {

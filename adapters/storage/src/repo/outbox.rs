@@ -4,9 +4,11 @@
 
 mod inspect;
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use portico_app::{ClaimedEmail, MailKind, OutboxQueue, RepositoryError};
+use portico_app::{ClaimedEmail, MailKind, OutboxQueue, RepositoryError, TokenSource};
 use portico_domain::OutboxMessageId;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Value};
 use uuid::Uuid;
@@ -21,14 +23,21 @@ use crate::sql;
 const IDS_PER_STATEMENT: usize = 500;
 
 /// Queued emails and their delivery outcome.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SeaOrmOutboxRepository {
     db: DatabaseConnection,
+    ids: Arc<dyn TokenSource>,
+}
+
+impl std::fmt::Debug for SeaOrmOutboxRepository {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SeaOrmOutboxRepository").finish_non_exhaustive()
+    }
 }
 
 impl SeaOrmOutboxRepository {
-    pub(crate) const fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    pub(crate) fn new(db: DatabaseConnection, ids: Arc<dyn TokenSource>) -> Self {
+        Self { db, ids }
     }
 
     /// Runs `text(n)`, an update of `n` listed ids answering `RETURNING id`,
@@ -104,7 +113,7 @@ impl OutboxQueue for SeaOrmOutboxRepository {
              RETURNING *",
             held = held.join(", ")
         );
-        let lease = Uuid::now_v7();
+        let lease = self.ids.uuid();
         let values: Vec<Value> =
             vec![lease.into(), lease_until.into(), now.into(), now.into(), i64::from(limit).into()];
         let mut rows =

@@ -1,10 +1,13 @@
-//! Staff users and their API keys. No port covers them yet: the composed
-//! server calls [`SeaOrmStaffRepository`] directly.
+//! Staff users and their API keys: [`ApiKeyRepository`] on sea-orm, plus the
+//! staff-user operations no port covers yet.
 
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use portico_app::RepositoryError;
-use portico_domain::{MerchantId, Role, StaffUserId};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter};
+use portico_app::{ApiKeyRepository, NewApiKey, RepositoryError, StaffPrincipal};
+use portico_domain::{MerchantId, Role, StaffUserId, TokenHash};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, TransactionTrait,
+};
 use uuid::Uuid;
 
 use crate::entity::{api_keys, staff_users};
@@ -59,16 +62,7 @@ impl SeaOrmStaffRepository {
     /// `Conflict` (`staff_users_merchant_email`) when the merchant has a staff
     /// user with that email; `Conflict` (`foreign_key`) for an unknown merchant.
     pub async fn create_staff(&self, user: &StaffUser) -> Result<(), RepositoryError> {
-        let row = staff_users::Model {
-            id: user.id.as_uuid(),
-            merchant_id: user.merchant_id.as_uuid(),
-            email: user.email.trim().to_lowercase(),
-            name: user.name.clone(),
-            role: user.role.as_str().to_owned(),
-            created_at: user.created_at,
-        };
-        staff_users::Entity::insert(row.into_active_model()).exec_without_returning(&self.db).await.repo()?;
-        Ok(())
+        insert_staff(&self.db, user).await
     }
 
     /// Stores an API key by the hex SHA-256 hash of its secret (the secret
@@ -77,17 +71,7 @@ impl SeaOrmStaffRepository {
     /// # Errors
     /// `Conflict` (`api_keys_key_hash`) when the hash exists.
     pub async fn create_api_key(&self, key: &ApiKey, key_hash: &str) -> Result<(), RepositoryError> {
-        let row = api_keys::Model {
-            id: key.id,
-            merchant_id: key.merchant_id.as_uuid(),
-            staff_user_id: key.staff_user_id.as_uuid(),
-            key_hash: key_hash.to_owned(),
-            role: key.role.as_str().to_owned(),
-            created_at: key.created_at,
-            revoked_at: None,
-        };
-        api_keys::Entity::insert(row.into_active_model()).exec_without_returning(&self.db).await.repo()?;
-        Ok(())
+        insert_api_key(&self.db, key, key_hash).await
     }
 
     /// The live (not revoked) API key with this hash.
@@ -132,5 +116,69 @@ impl SeaOrmStaffRepository {
             .await
             .repo()?;
         Ok(res.rows_affected > 0)
+    }
+}
+
+async fn insert_staff<C: ConnectionTrait>(db: &C, user: &StaffUser) -> Result<(), RepositoryError> {
+    let row = staff_users::Model {
+        id: user.id.as_uuid(),
+        merchant_id: user.merchant_id.as_uuid(),
+        email: user.email.trim().to_lowercase(),
+        name: user.name.clone(),
+        role: user.role.as_str().to_owned(),
+        created_at: user.created_at,
+    };
+    staff_users::Entity::insert(row.into_active_model()).exec_without_returning(db).await.repo()?;
+    Ok(())
+}
+
+async fn insert_api_key<C: ConnectionTrait>(db: &C, key: &ApiKey, key_hash: &str) -> Result<(), RepositoryError> {
+    let row = api_keys::Model {
+        id: key.id,
+        merchant_id: key.merchant_id.as_uuid(),
+        staff_user_id: key.staff_user_id.as_uuid(),
+        key_hash: key_hash.to_owned(),
+        role: key.role.as_str().to_owned(),
+        created_at: key.created_at,
+        revoked_at: None,
+    };
+    api_keys::Entity::insert(row.into_active_model()).exec_without_returning(db).await.repo()?;
+    Ok(())
+}
+
+/// Each key gets its own staff user, named by the key's label; both rows are
+/// written in one transaction, so a refused key leaves no orphan user.
+#[async_trait]
+impl ApiKeyRepository for SeaOrmStaffRepository {
+    async fn create(&self, key: &NewApiKey) -> Result<(), RepositoryError> {
+        let p = &key.principal;
+        let user = StaffUser {
+            id: p.staff_user_id,
+            merchant_id: p.merchant_id,
+            // Staff emails are unique per merchant; a key-only user has none.
+            email: format!("api-key-{}@staff.invalid", key.id),
+            name: key.name.clone(),
+            role: p.role,
+            created_at: key.created_at,
+        };
+        let stored = ApiKey {
+            id: key.id,
+            merchant_id: p.merchant_id,
+            staff_user_id: p.staff_user_id,
+            role: p.role,
+            created_at: key.created_at,
+        };
+        let txn = self.db.begin().await.repo()?;
+        insert_staff(&txn, &user).await?;
+        insert_api_key(&txn, &stored, &key.hash.to_hex()).await?;
+        txn.commit().await.repo()
+    }
+
+    async fn find_by_hash(&self, hash: &TokenHash) -> Result<Option<StaffPrincipal>, RepositoryError> {
+        Ok(self.find_api_key_by_hash(&hash.to_hex()).await?.map(|k| StaffPrincipal {
+            merchant_id: k.merchant_id,
+            staff_user_id: k.staff_user_id,
+            role: k.role,
+        }))
     }
 }

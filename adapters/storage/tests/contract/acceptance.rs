@@ -1,6 +1,8 @@
 //! Acceptance: the invitation and the login change together, or not at all.
 
-use portico_app::{AcceptanceRepository, InvitationRepository, InvitationWrite, LoginRepository, RepositoryError};
+use portico_app::{
+    AcceptanceRepository, InvitationReader, InvitationWrite, InvitationWriter, LoginRepository, RepositoryError,
+};
 use portico_domain::{Actor, InvitationStatus, Username};
 use portico_storage::Database;
 

@@ -1,10 +1,12 @@
 //! Bulk batches: one live batch per spec, leases, atomic chunks.
 
 use portico_app::{
-    Batch, BatchChunk, BatchProgress, BatchRepository, BatchSpec, BatchState, InvitationRepository, OutboxQueue,
-    RepositoryError,
+    Batch, BatchChunk, BatchProgress, BatchRepository, BatchSpec, BatchState, InvitationReader, InvitationWriter,
+    OutboxQueue, RepositoryError, Selection,
 };
-use portico_domain::{BatchId, MerchantId, SkipReason};
+use portico_domain::{
+    Actor, BatchId, ContactId, InviteMode, InvitePlan, MerchantId, PasswordPattern, SkipReason, UsernamePattern,
+};
 use portico_storage::Database;
 use uuid::Uuid;
 
@@ -18,11 +20,16 @@ contract!(
     a_chunk_that_fails_midway_leaves_neither_rows_nor_progress,
 );
 
-pub fn batch(merchant: MerchantId, plan: &str) -> Batch {
+pub fn batch(merchant: MerchantId, mode: &str) -> Batch {
+    let mode = match mode {
+        "link" => InviteMode::Link,
+        _ => InviteMode::Credentials { username: UsernamePattern::Email, password: PasswordPattern::CustomerNumber },
+    };
+    let plan = InvitePlan { mode, ..InvitePlan::default() };
     Batch {
         id: BatchId::from_uuid(Uuid::now_v7()),
         merchant_id: merchant,
-        spec: BatchSpec { plan: serde_json::json!({ "mode": plan }), selection: serde_json::json!("all") },
+        spec: BatchSpec { selection: Selection::All, plan, actor: Actor::System },
         state: BatchState::Queued,
         progress: BatchProgress::default(),
         cursor: None,
@@ -122,9 +129,9 @@ async fn a_worker_that_lost_its_lease_writes_nothing(db: Database) {
 async fn a_batch_of_thousands_of_selected_contacts_is_deduplicated_too(db: Database) {
     let repo = db.batches();
     let m = merchant(&db, "A").await;
-    let ids: Vec<String> = (0..5_000).map(|_| Uuid::now_v7().to_string()).collect();
+    let ids: Vec<ContactId> = (0..5_000).map(|_| ContactId::from_uuid(Uuid::now_v7())).collect();
     let mut big = batch(m, "link");
-    big.spec.selection = serde_json::json!({ "contacts": ids });
+    big.spec.selection = Selection::Contacts(ids);
     let (_, new) = repo.create_or_get_running(&big).await.unwrap();
     assert!(new);
     let mut again = batch(m, "link");

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use portico_app::{InvitationRepository, InvitationWrite, OutboxQueue, RepositoryError};
+use portico_app::{InvitationReader, InvitationWrite, InvitationWriter, OutboxQueue, RepositoryError};
 use portico_domain::{Actor, EventKind, InvitationLifetime, ResendPolicy};
 use portico_storage::Database;
 use tokio::sync::Barrier;

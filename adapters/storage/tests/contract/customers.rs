@@ -2,8 +2,8 @@
 
 use chrono::NaiveDate;
 use portico_app::{
-    CustomerFilter, CustomerRepository, CustomerSort, InvitationRepository, InvoiceUpsert, InvoiceUpsertOutcome,
-    LoginRepository, PageRequest, UpsertOutcome,
+    CustomerFilter, CustomerRepository, CustomerSort, InvitationReader, InvitationWriter, InvoiceUpsert,
+    InvoiceUpsertOutcome, LoginRepository, PageRequest, UpsertOutcome,
 };
 use portico_domain::{
     CollectionPriority, ContactEmail, Currency, ErpId, InvitationStatus, Login, LoginId, Money, PasswordHash,

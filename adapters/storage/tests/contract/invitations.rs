@@ -1,6 +1,6 @@
 //! Invitations: atomic writes, token lookup, standing, the one-open rule.
 
-use portico_app::{InvitationRepository, InvitationWrite, PageRequest, RepositoryError, Selection};
+use portico_app::{InvitationReader, InvitationWrite, InvitationWriter, PageRequest, RepositoryError, Selection};
 use portico_domain::{Actor, EventKind, InvitationLifetime, InvitationStatus, ResendPolicy, StaffUserId};
 use portico_storage::Database;
 use uuid::Uuid;

@@ -1,6 +1,6 @@
 //! Portal logins.
 
-use portico_app::{CustomerRepository, InvitationRepository, LoginRepository, RepositoryError, Selection};
+use portico_app::{CustomerRepository, InvitationReader, LoginRepository, RepositoryError, Selection};
 use portico_domain::{EmailAddress, Login, LoginId, MerchantId, PasswordHash, Username};
 use portico_storage::Database;
 use uuid::Uuid;

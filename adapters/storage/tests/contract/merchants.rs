@@ -1,8 +1,11 @@
 //! Migrations and merchants.
 
 use portico_app::MailKind;
-use portico_app::{Merchant, MerchantRepository, PortalSettings, RepositoryError, TemplateSource, TemplateStore};
-use portico_domain::{MerchantId, Role, StaffUserId};
+use portico_app::{
+    ApiKeyRepository, Merchant, MerchantRepository, NewApiKey, PortalSettings, RepositoryError, StaffPrincipal,
+    TemplateSource, TemplateStore,
+};
+use portico_domain::{MerchantId, Role, SecretToken, StaffUserId};
 use portico_storage::{ApiKey, DEFAULT_MERCHANT_ID, Database, StaffUser, migrate};
 use uuid::Uuid;
 
@@ -13,6 +16,7 @@ contract!(
     merchants_are_created_listed_and_their_settings_replaced,
     templates_are_put_replaced_and_deleted_per_kind,
     staff_users_and_api_keys_are_found_by_key_hash,
+    an_api_key_and_its_staff_user_are_written_together_or_not_at_all,
     foreign_keys_are_enforced,
 );
 
@@ -88,6 +92,39 @@ async fn staff_users_and_api_keys_are_found_by_key_hash(db: Database) {
     assert_eq!(staff.find_api_key_by_hash("ffff").await.unwrap(), None);
     assert!(staff.revoke_api_key(m, key.id, t0()).await.unwrap());
     assert_eq!(staff.find_api_key_by_hash("ab12").await.unwrap(), None, "revoked keys do not authenticate");
+}
+
+async fn an_api_key_and_its_staff_user_are_written_together_or_not_at_all(db: Database) {
+    let keys = db.staff();
+    let m = merchant(&db, "A").await;
+    let hash = SecretToken::from_bytes([5; 32]).hash();
+    let key = |staff: u128| NewApiKey {
+        id: Uuid::now_v7(),
+        principal: StaffPrincipal {
+            merchant_id: m,
+            staff_user_id: StaffUserId::from_uuid(Uuid::from_u128(staff)),
+            role: Role::Clerk,
+        },
+        name: "script".into(),
+        hash,
+        created_at: t0(),
+    };
+    keys.create(&key(1)).await.unwrap();
+    assert_eq!(keys.find_by_hash(&hash).await.unwrap().map(|p| p.staff_user_id.as_uuid()), Some(Uuid::from_u128(1)));
+
+    let refused = keys.create(&key(2)).await;
+
+    assert!(matches!(refused, Err(RepositoryError::Conflict { constraint }) if constraint == "api_keys_key_hash"));
+    // The refused key's staff user was not left behind: its id is still free.
+    let user = StaffUser {
+        id: StaffUserId::from_uuid(Uuid::from_u128(2)),
+        merchant_id: m,
+        email: "later@example.com".into(),
+        name: "Later".into(),
+        role: Role::Viewer,
+        created_at: t0(),
+    };
+    keys.create_staff(&user).await.unwrap();
 }
 
 async fn foreign_keys_are_enforced(db: Database) {

@@ -1,8 +1,8 @@
 //! Merchant scoping: no call made for merchant A returns merchant B's rows.
 
 use portico_app::{
-    BatchRepository, CustomerFilter, CustomerRepository, CustomerSort, InvitationRepository, InvoiceUpsert,
-    InvoiceUpsertOutcome, LoginRepository, PageRequest, RepositoryError, Selection,
+    BatchRepository, CustomerFilter, CustomerRepository, CustomerSort, InvitationReader, InvitationWriter,
+    InvoiceUpsert, InvoiceUpsertOutcome, LoginRepository, PageRequest, RepositoryError, Selection,
 };
 use portico_domain::{Currency, ErpId, Money, Username};
 use portico_storage::Database;

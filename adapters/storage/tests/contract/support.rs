@@ -38,9 +38,14 @@ macro_rules! contract {
     )*};
 }
 
+/// The id source of every test database: ids that count up.
+pub fn ids() -> std::sync::Arc<dyn portico_app::TokenSource> {
+    std::sync::Arc::new(portico_testkit::ids::SequentialIds::new())
+}
+
 /// A fresh, migrated in-memory SQLite database.
 pub async fn sqlite() -> Database {
-    let db = connect("sqlite::memory:").await.expect("open SQLite");
+    let db = connect("sqlite::memory:", ids()).await.expect("open SQLite");
     migrate(&db).await.expect("migrate SQLite");
     db
 }
@@ -65,7 +70,7 @@ pub async fn postgres() -> Option<PgDb> {
     let admin = sea_orm::Database::connect(&admin_url).await.expect("connect to PORTICO_TEST_DATABASE_URL");
     admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
     admin.close().await.expect("close admin connection");
-    let db = connect(&database_url(&admin_url, &name)).await.expect("connect to the test database");
+    let db = connect(&database_url(&admin_url, &name), ids()).await.expect("connect to the test database");
     migrate(&db).await.expect("migrate PostgreSQL");
     Some(PgDb { db, admin_url, name })
 }
@@ -175,10 +180,9 @@ pub async fn seed(db: &Database, merchant: MerchantId, prefix: &str, n: usize) -
     let mut out = Vec::with_capacity(n);
     let mut after = None;
     loop {
-        let page =
-            portico_app::InvitationRepository::candidates(&*db.invitations(), merchant, &Selection::All, after, 500)
-                .await
-                .expect("candidates");
+        let page = portico_app::InvitationReader::candidates(&*db.invitations(), merchant, &Selection::All, after, 500)
+            .await
+            .expect("candidates");
         let Some(last) = page.last() else { break };
         after = Some(last.contact.id);
         out.extend(page.iter().map(|c| (c.customer.id, c.contact.id)));

@@ -49,6 +49,22 @@ pub struct Merchant {
     pub settings: PortalSettings,
 }
 
+/// The merchant's portal is switched off: no invitation goes out and no link
+/// works until it is on again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the customer portal is disabled in settings")]
+pub struct PortalDisabled;
+
+impl Merchant {
+    /// The one check every invitation path makes before it sends or accepts.
+    ///
+    /// # Errors
+    /// [`PortalDisabled`] while the portal is off in the settings.
+    pub const fn ensure_portal_enabled(&self) -> Result<(), PortalDisabled> {
+        if self.settings.portal_enabled { Ok(()) } else { Err(PortalDisabled) }
+    }
+}
+
 /// Stores merchants.
 #[cfg_attr(feature = "mock", mockall::automock)]
 #[async_trait]

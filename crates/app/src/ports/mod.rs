@@ -4,9 +4,11 @@
 //! for use-case tests in any crate.
 
 mod acceptance;
+mod batches;
 mod customers;
 mod idempotency;
 mod invitations;
+mod logins;
 mod mail;
 mod merchants;
 mod outbox;
@@ -17,9 +19,11 @@ mod system;
 mod templates;
 
 pub use acceptance::*;
+pub use batches::*;
 pub use customers::*;
 pub use idempotency::*;
 pub use invitations::*;
+pub use logins::*;
 pub use mail::*;
 pub use merchants::*;
 pub use outbox::*;

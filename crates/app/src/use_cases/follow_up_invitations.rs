@@ -14,8 +14,9 @@ use rand_core::SeedableRng;
 
 use super::invitation_email::{self, Addressee};
 use crate::{
-    BoxError, Clock, CustomerRepository, InvitationRepository, InvitationWrite, Merchant, MerchantRepository,
-    OutboxEmail, PageRequest, PasswordHasher, RepositoryError, TemplateRenderer, TokenSource,
+    BoxError, Clock, CustomerRepository, InvitationReader, InvitationWrite, InvitationWriter, Merchant,
+    MerchantRepository, OutboxEmail, PageRequest, PasswordHasher, PortalDisabled, RepositoryError, TemplateRenderer,
+    TokenSource,
 };
 
 /// Why a follow-up was refused.
@@ -41,6 +42,12 @@ pub enum FollowUpError {
     Unexpected(#[source] BoxError),
 }
 
+impl From<PortalDisabled> for FollowUpError {
+    fn from(_: PortalDisabled) -> Self {
+        Self::PortalDisabled
+    }
+}
+
 impl From<RepositoryError> for FollowUpError {
     fn from(error: RepositoryError) -> Self {
         Self::Unexpected(error.into())
@@ -52,8 +59,10 @@ impl From<RepositoryError> for FollowUpError {
 pub struct FollowUpInvitations {
     /// Merchants.
     pub merchants: Arc<dyn MerchantRepository>,
-    /// Invitations.
-    pub invitations: Arc<dyn InvitationRepository>,
+    /// Invitations, read.
+    pub invitations: Arc<dyn InvitationReader>,
+    /// Invitations, written (resends, revokes).
+    pub writer: Arc<dyn InvitationWriter>,
     /// Customers and contacts (names, the email on file).
     pub customers: Arc<dyn CustomerRepository>,
     /// Email rendering.
@@ -97,9 +106,7 @@ impl FollowUpInvitations {
     pub async fn revoke(&self, merchant: MerchantId, actor: Actor, id: InvitationId) -> Result<Invitation> {
         let mut invitation = self.invitations.find(merchant, id).await?.ok_or(FollowUpError::NotFound)?;
         let event = invitation.revoke(actor, self.clock.now()).map_err(refused)?;
-        self.invitations
-            .update(merchant, &InvitationWrite { invitation: invitation.clone(), event, email: None })
-            .await?;
+        self.writer.update(merchant, &InvitationWrite { invitation: invitation.clone(), event, email: None }).await?;
         Ok(invitation)
     }
 
@@ -172,7 +179,8 @@ impl FollowUpInvitations {
 
     async fn enabled_merchant(&self, id: MerchantId) -> Result<Merchant> {
         let merchant = self.merchants.get(id).await?.ok_or(FollowUpError::NotFound)?;
-        if merchant.settings.portal_enabled { Ok(merchant) } else { Err(FollowUpError::PortalDisabled) }
+        merchant.ensure_portal_enabled()?;
+        Ok(merchant)
     }
 
     async fn reissue(
@@ -226,7 +234,7 @@ impl FollowUpInvitations {
             invitation_id: Some(invitation.id()),
         };
         let write = InvitationWrite { invitation: invitation.clone(), event: resent.event, email: Some(email) };
-        self.invitations.update(merchant.id, &write).await.map_err(changed)?;
+        self.writer.update(merchant.id, &write).await.map_err(changed)?;
         Ok(invitation)
     }
 

@@ -1,5 +1,6 @@
-//! Invite contacts: eligibility → credentials → invitation → outbox email,
-//! each chunk written in one transaction.
+//! Invite contacts, one chunk at a time: eligibility → credentials →
+//! invitation → outbox email. The batch worker writes each planned chunk in
+//! one transaction.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -7,65 +8,26 @@ use std::sync::Arc;
 use futures_util::{StreamExt as _, TryStreamExt as _, stream};
 use portico_domain::credentials::{self, GeneratedPassword};
 use portico_domain::{
-    Actor, Candidate, ContactId, EmailAddress, Invitation, InvitationId, InvitationMode, InviteMode, InvitePlan,
-    IssueError, MerchantId, NewInvitation, OutboxMessageId, PasswordHash, SkipReason, Username, Verdict, assess,
+    Actor, Candidate, ContactId, Invitation, InvitationId, InvitationMode, InviteMode, InvitePlan, IssueError,
+    MerchantId, NewInvitation, OutboxMessageId, PasswordHash, SkipReason, Username, Verdict, assess,
 };
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 
 use super::invitation_email::{self, Addressee};
 use crate::{
-    BoxError, CandidateRecord, Clock, InvitationRepository, InvitationWrite, LoginRepository, Merchant,
-    MerchantRepository, OutboxEmail, PasswordHasher, RepositoryError, Selection, TemplateRenderer, TokenSource,
+    BoxError, CandidateRecord, Clock, InvitationWrite, LoginRepository, Merchant, OutboxEmail, PasswordHasher,
+    RepositoryError, TemplateRenderer, TokenSource,
 };
 
 /// How many contacts one transaction handles.
 pub const CHUNK_SIZE: u32 = 500;
 
-/// What staff asked for.
-#[derive(Clone, Debug)]
-pub struct InviteContactsCommand {
-    /// The merchant.
-    pub merchant: MerchantId,
-    /// Who asked.
-    pub actor: Actor,
-    /// Whom to invite.
-    pub selection: Selection,
-    /// Mode, patterns, recipient.
-    pub plan: InvitePlan,
-}
-
-/// One invited contact.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InvitedContact {
-    /// The contact.
-    pub contact_id: ContactId,
-    /// The new invitation.
-    pub invitation_id: InvitationId,
-    /// Where its email goes.
-    pub recipient: EmailAddress,
-}
-
-/// The outcome of a send.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct InviteReport {
-    /// Invited contacts.
-    pub invited: Vec<InvitedContact>,
-    /// Skipped contacts with the reason.
-    pub skipped: Vec<(ContactId, SkipReason)>,
-}
-
-/// Why a send did not happen.
+/// Why a chunk could not be planned.
 #[derive(Debug, thiserror::Error)]
 pub enum InviteContactsError {
-    /// No such merchant.
-    #[error("the merchant does not exist")]
-    MerchantNotFound,
-    /// The portal is disabled in settings: nothing is sent.
-    #[error("the customer portal is disabled in settings; no invitation was sent")]
-    PortalDisabled,
-    /// An infrastructure failure.
-    #[error("inviting contacts failed")]
+    /// An infrastructure failure (rendering, hashing, loading usernames).
+    #[error("planning the invitations failed")]
     Unexpected(#[source] BoxError),
 }
 
@@ -84,13 +46,11 @@ pub struct PlannedChunk {
     pub skipped: Vec<(ContactId, SkipReason)>,
 }
 
-/// The ports the use case needs.
+/// Plans the invitations of one chunk of contacts; the batch worker
+/// ([`RunInvitationBatches`](super::run_invitation_batches::RunInvitationBatches))
+/// reads the chunks, calls this, and writes the result.
 #[derive(Clone)]
 pub struct InviteContacts {
-    /// Merchants and settings.
-    pub merchants: Arc<dyn MerchantRepository>,
-    /// Invitations.
-    pub invitations: Arc<dyn InvitationRepository>,
     /// Logins (usernames in use).
     pub logins: Arc<dyn LoginRepository>,
     /// Email rendering.
@@ -112,72 +72,6 @@ impl std::fmt::Debug for InviteContacts {
 }
 
 impl InviteContacts {
-    /// Invites a selection now, chunk by chunk.
-    ///
-    /// # Errors
-    /// [`InviteContactsError`]: unknown merchant, portal disabled, or an
-    /// infrastructure failure (chunks already written stay written).
-    pub async fn execute(&self, cmd: InviteContactsCommand) -> Result<InviteReport, InviteContactsError> {
-        let merchant = self.merchant(cmd.merchant).await?;
-        let mut report = InviteReport::default();
-        let mut after = None;
-        loop {
-            let candidates = self.invitations.candidates(merchant.id, &cmd.selection, after, CHUNK_SIZE).await?;
-            let Some(last) = candidates.last() else { break };
-            after = Some(last.contact.id);
-            let full = candidates.len() == CHUNK_SIZE as usize;
-            let chunk = self.write_chunk(&merchant, cmd.actor, &cmd.plan, candidates).await?;
-            report.invited.extend(chunk.writes.iter().map(|w| InvitedContact {
-                contact_id: w.invitation.contact_id(),
-                invitation_id: w.invitation.id(),
-                recipient: w.invitation.recipient().clone(),
-            }));
-            report.skipped.extend(chunk.skipped);
-            if !full {
-                break;
-            }
-        }
-        Ok(report)
-    }
-
-    /// Loads the merchant and refuses when its portal is disabled.
-    ///
-    /// # Errors
-    /// `MerchantNotFound`, `PortalDisabled`, or a storage failure.
-    pub async fn merchant(&self, id: MerchantId) -> Result<Merchant, InviteContactsError> {
-        let merchant = self.merchants.get(id).await?.ok_or(InviteContactsError::MerchantNotFound)?;
-        if !merchant.settings.portal_enabled {
-            return Err(InviteContactsError::PortalDisabled);
-        }
-        Ok(merchant)
-    }
-
-    /// Plans and inserts one chunk. When a concurrent writer invited one of
-    /// the contacts first (the database refuses a second open invitation),
-    /// the chunk is re-read and planned again, so that contact is reported as
-    /// `already_invited` instead of failing the chunk.
-    async fn write_chunk(
-        &self,
-        merchant: &Merchant,
-        actor: Actor,
-        plan: &InvitePlan,
-        candidates: Vec<CandidateRecord>,
-    ) -> Result<PlannedChunk, InviteContactsError> {
-        let ids: Vec<ContactId> = candidates.iter().map(|c| c.contact.id).collect();
-        let chunk = self.plan_chunk(merchant, actor, plan, &candidates).await?;
-        match self.invitations.insert(merchant.id, &chunk.writes).await {
-            Ok(()) => Ok(chunk),
-            Err(RepositoryError::Conflict { .. }) => {
-                let fresh =
-                    self.invitations.candidates(merchant.id, &Selection::Contacts(ids), None, CHUNK_SIZE).await?;
-                let chunk = self.plan_chunk(merchant, actor, plan, &fresh).await?;
-                self.invitations.insert(merchant.id, &chunk.writes).await?;
-                Ok(chunk)
-            }
-            Err(other) => Err(other.into()),
-        }
-    }
-
     /// Decides and prepares one chunk without writing it: eligibility,
     /// credentials (hashed, several at once), invitations, and rendered
     /// emails (the chunk's templates loaded once).

@@ -1,7 +1,6 @@
 //! Use cases: one module each, named `verb_noun`.
 
 pub mod authenticate_staff;
-pub mod batch_spec;
 pub mod create_api_key;
 pub mod csv_table;
 mod customer_fields;

@@ -8,7 +8,7 @@ use portico_domain::credentials;
 use portico_domain::{Candidate, ContactId, InviteMode, InvitePlan, MerchantId, SkipReason, Username, Verdict, assess};
 
 use super::invite_contacts::CHUNK_SIZE;
-use crate::{BoxError, InvitationRepository, LoginRepository, RepositoryError, Selection};
+use crate::{BoxError, InvitationReader, LoginRepository, RepositoryError, Selection};
 
 /// One row of the preview.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,7 +63,7 @@ impl From<RepositoryError> for PreviewInvitationsError {
 #[derive(Clone)]
 pub struct PreviewInvitations {
     /// Candidates.
-    pub invitations: Arc<dyn InvitationRepository>,
+    pub invitations: Arc<dyn InvitationReader>,
     /// Usernames in use.
     pub logins: Arc<dyn LoginRepository>,
 }

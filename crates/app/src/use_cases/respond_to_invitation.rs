@@ -10,8 +10,8 @@ use portico_domain::{
 };
 
 use crate::{
-    AcceptanceRepository, BoxError, Clock, CustomerRepository, InvitationRepository, InvitationWrite, LoginRepository,
-    Merchant, MerchantRepository, PasswordHasher, RepositoryError, TokenSource,
+    AcceptanceRepository, BoxError, Clock, CustomerRepository, InvitationReader, InvitationWrite, InvitationWriter,
+    LoginRepository, Merchant, MerchantRepository, PasswordHasher, PortalDisabled, RepositoryError, TokenSource,
 };
 
 /// Why a link does not work, each with its own page and next step.
@@ -111,6 +111,12 @@ pub enum RespondToInvitationError {
     Unexpected(#[source] BoxError),
 }
 
+impl From<PortalDisabled> for RespondToInvitationError {
+    fn from(_: PortalDisabled) -> Self {
+        Self::PortalDisabled
+    }
+}
+
 impl From<RepositoryError> for RespondToInvitationError {
     fn from(error: RepositoryError) -> Self {
         Self::Unexpected(error.into())
@@ -122,8 +128,10 @@ impl From<RepositoryError> for RespondToInvitationError {
 pub struct RespondToInvitation {
     /// Merchants.
     pub merchants: Arc<dyn MerchantRepository>,
-    /// Invitations.
-    pub invitations: Arc<dyn InvitationRepository>,
+    /// Invitations, read.
+    pub invitations: Arc<dyn InvitationReader>,
+    /// Invitations, written (a decline).
+    pub writer: Arc<dyn InvitationWriter>,
     /// Customers and contacts (names).
     pub customers: Arc<dyn CustomerRepository>,
     /// Logins.
@@ -254,7 +262,7 @@ impl RespondToInvitation {
         let actor = Actor::Contact(invitation.contact_id());
         let event = invitation.decline(&token, actor, self.clock.now()).map_err(link_problem)?;
         let write = InvitationWrite { invitation: invitation.clone(), event, email: None };
-        match self.invitations.update(merchant.id, &write).await {
+        match self.writer.update(merchant.id, &write).await {
             Ok(()) => Ok(invitation),
             // Accepted, resent or revoked meanwhile: the page shows it afresh.
             Err(RepositoryError::Conflict { .. }) => Err(RespondToInvitationError::WrongForm),
@@ -273,9 +281,7 @@ impl RespondToInvitation {
             .get(invitation.merchant_id())
             .await?
             .ok_or(RespondToInvitationError::Link(LinkProblem::Invalid))?;
-        if !merchant.settings.portal_enabled {
-            return Err(RespondToInvitationError::PortalDisabled);
-        }
+        merchant.ensure_portal_enabled()?;
         Ok((invitation, token, merchant))
     }
 

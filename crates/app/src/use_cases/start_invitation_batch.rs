@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use portico_domain::{Actor, BatchId, InvitePlan, MerchantId};
 
-use super::batch_spec;
-use crate::{Batch, BatchProgress, BatchRepository, BatchState, BoxError, Clock, MerchantRepository, RepositoryError};
-use crate::{Selection, TokenSource};
+use crate::{
+    Batch, BatchProgress, BatchRepository, BatchSpec, BatchState, BoxError, Clock, MerchantRepository, PortalDisabled,
+    RepositoryError, Selection, TokenSource,
+};
 
 /// What staff asked for.
 #[derive(Clone, Debug)]
@@ -38,6 +39,12 @@ pub enum StartInvitationBatchError {
     /// An infrastructure failure.
     #[error("starting the batch failed")]
     Unexpected(#[source] BoxError),
+}
+
+impl From<PortalDisabled> for StartInvitationBatchError {
+    fn from(_: PortalDisabled) -> Self {
+        Self::PortalDisabled
+    }
 }
 
 impl From<RepositoryError> for StartInvitationBatchError {
@@ -73,19 +80,11 @@ impl StartInvitationBatch {
     /// [`StartInvitationBatchError`].
     pub async fn execute(&self, cmd: StartInvitationBatchCommand) -> Result<(Batch, bool), StartInvitationBatchError> {
         let merchant = self.merchants.get(cmd.merchant).await?.ok_or(StartInvitationBatchError::MerchantNotFound)?;
-        if !merchant.settings.portal_enabled {
-            return Err(StartInvitationBatchError::PortalDisabled);
-        }
-        let empty = match &cmd.selection {
-            Selection::Contacts(ids) => ids.is_empty(),
-            Selection::Customers(ids) => ids.is_empty(),
-            Selection::All => false,
-        };
-        if empty {
+        merchant.ensure_portal_enabled()?;
+        if cmd.selection.is_empty() {
             return Err(StartInvitationBatchError::EmptySelection);
         }
-        let spec = batch_spec::encode(&cmd.selection, &cmd.plan, cmd.actor)
-            .map_err(|e| StartInvitationBatchError::Unexpected(e.into()))?;
+        let spec = BatchSpec { selection: cmd.selection, plan: cmd.plan, actor: cmd.actor };
         let batch = Batch {
             id: BatchId::from_uuid(self.tokens.uuid()),
             merchant_id: merchant.id,

@@ -6,8 +6,7 @@ use std::sync::Arc;
 use portico_domain::{BatchId, InvitationEvent, InvitationId, InvitationStatus, MerchantId};
 
 use crate::{
-    Batch, BatchRepository, BoxError, Clock, InvitationRepository, InvitationSummary, Page, PageRequest,
-    RepositoryError,
+    Batch, BatchRepository, BoxError, Clock, InvitationReader, InvitationSummary, Page, PageRequest, RepositoryError,
 };
 
 /// Why a lookup failed.
@@ -34,7 +33,7 @@ impl From<RepositoryError> for TrackInvitationsError {
 #[derive(Clone)]
 pub struct TrackInvitations {
     /// Invitations.
-    pub invitations: Arc<dyn InvitationRepository>,
+    pub invitations: Arc<dyn InvitationReader>,
     /// Batches.
     pub batches: Arc<dyn BatchRepository>,
     /// Time (pending versus expired).

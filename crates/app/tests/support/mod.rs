@@ -1,12 +1,14 @@
 //! Fixtures shared by the use-case tests: a merchant, candidates, and the
-//! mocked ports of `InviteContacts` with deterministic time and randomness.
+//! mocked ports of the batch worker (which runs `InviteContacts` on each
+//! chunk) with deterministic time and randomness.
 
 #![allow(dead_code, reason = "each test binary uses a different part")]
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{TimeZone, Utc};
+use chrono::{TimeDelta, TimeZone, Utc};
 use portico_app::use_cases::invite_contacts::InviteContacts;
+use portico_app::use_cases::run_invitation_batches::RunInvitationBatches;
 use portico_app::*;
 use portico_domain::*;
 use uuid::Uuid;
@@ -58,10 +60,12 @@ fn render(content: &EmailContent) -> RenderedEmail {
 
 pub struct Mocks {
     pub merchants: MockMerchantRepository,
-    pub invitations: MockInvitationRepository,
+    pub invitations: MockInvitationReader,
+    pub batches: MockBatchRepository,
     pub logins: MockLoginRepository,
     pub renderer: MockTemplateRenderer,
     pub hasher: MockPasswordHasher,
+    pub waker: MockOutboxWaker,
 }
 
 impl Mocks {
@@ -71,42 +75,89 @@ impl Mocks {
         let mut renderer = MockTemplateRenderer::new();
         renderer.expect_render().returning(|_, content| Ok(render(content)));
         renderer.expect_render_all().returning(|_, contents| Ok(contents.iter().map(render).collect()));
+        let mut waker = MockOutboxWaker::new();
+        waker.expect_wake().returning(|| ());
         Self {
             merchants,
-            invitations: MockInvitationRepository::new(),
+            invitations: MockInvitationReader::new(),
+            batches: MockBatchRepository::new(),
             logins: MockLoginRepository::new(),
             renderer,
             hasher: MockPasswordHasher::new(),
+            waker,
         }
     }
 
-    pub fn build(self) -> InviteContacts {
-        let mut clock = MockClock::new();
-        clock.expect_now().returning(|| Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap());
-        let mut tokens = MockTokenSource::new();
-        let counter = Arc::new(Mutex::new(0_u128));
-        let c1 = Arc::clone(&counter);
-        tokens.expect_token().returning(move || {
-            let mut n = c1.lock().unwrap();
-            *n += 1;
-            SecretToken::from_bytes([u8::try_from(*n % 256).unwrap(); 32])
+    /// The worker claims `batch` (once), and nothing after it.
+    pub fn claims(&mut self, batch: Batch) {
+        let mut once = Some(batch);
+        self.batches.expect_claim().returning(move |_, _| Ok(once.take()));
+    }
+
+    /// Every chunk the worker writes, in order.
+    pub fn record_chunks(&mut self) -> Arc<Mutex<Vec<BatchChunk>>> {
+        let chunks = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&chunks);
+        self.batches.expect_record_chunk().returning(move |_, chunk, _| {
+            sink.lock().unwrap().push(chunk.clone());
+            Ok(())
         });
-        tokens.expect_seed().returning(|| [9; 32]);
-        tokens.expect_uuid().returning(move || {
-            let mut n = counter.lock().unwrap();
-            *n += 1;
-            Uuid::from_u128(0x1_0000 + *n)
-        });
-        InviteContacts {
+        chunks
+    }
+
+    /// The batch worker on these mocks: the loop production runs.
+    pub fn build(self) -> RunInvitationBatches {
+        let clock = clock_at(t0());
+        RunInvitationBatches {
+            batches: Arc::new(self.batches),
             merchants: Arc::new(self.merchants),
             invitations: Arc::new(self.invitations),
-            logins: Arc::new(self.logins),
-            renderer: Arc::new(self.renderer),
-            hasher: Arc::new(self.hasher),
-            clock: Arc::new(clock),
-            tokens: Arc::new(tokens),
-            public_url: "https://portal.example".into(),
+            planner: planner(self.logins, self.renderer, self.hasher),
+            clock,
+            lease: TimeDelta::seconds(60),
+            waker: Arc::new(self.waker),
         }
+    }
+}
+
+/// A running batch of `plan` over every customer, claimed under lease 1.
+pub fn batch_of(plan: InvitePlan, cursor: Option<ContactId>) -> Batch {
+    Batch {
+        id: BatchId::from_uuid(Uuid::from_u128(77)),
+        merchant_id: MERCHANT,
+        spec: BatchSpec { selection: Selection::All, plan, actor: Actor::Staff(StaffUserId::from_uuid(Uuid::nil())) },
+        state: BatchState::Running,
+        progress: BatchProgress::default(),
+        cursor,
+        error: None,
+        lease: Some(Uuid::from_u128(1)),
+        created_at: Utc.with_ymd_and_hms(2026, 11, 23, 8, 0, 0).unwrap(),
+    }
+}
+
+/// The chunk planner with deterministic time and randomness.
+fn planner(logins: MockLoginRepository, renderer: MockTemplateRenderer, hasher: MockPasswordHasher) -> InviteContacts {
+    let mut tokens = MockTokenSource::new();
+    let counter = Arc::new(Mutex::new(0_u128));
+    let c1 = Arc::clone(&counter);
+    tokens.expect_token().returning(move || {
+        let mut n = c1.lock().unwrap();
+        *n += 1;
+        SecretToken::from_bytes([u8::try_from(*n % 256).unwrap(); 32])
+    });
+    tokens.expect_seed().returning(|| [9; 32]);
+    tokens.expect_uuid().returning(move || {
+        let mut n = counter.lock().unwrap();
+        *n += 1;
+        Uuid::from_u128(0x1_0000 + *n)
+    });
+    InviteContacts {
+        logins: Arc::new(logins),
+        renderer: Arc::new(renderer),
+        hasher: Arc::new(hasher),
+        clock: clock_at(t0()),
+        tokens: Arc::new(tokens),
+        public_url: "https://portal.example".into(),
     }
 }
 
