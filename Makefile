@@ -3,7 +3,7 @@ CARGO ?= cargo
 # Crates the pure layers must never reach (normal dependencies only).
 FORBIDDEN := tokio sea-orm sea-query sqlx poem poem-openapi lettre handlebars reqwest hyper mio
 
-.PHONY: run test ci fmt fmt-check lint doc bench screenshots check-boundaries
+.PHONY: run test ci fmt fmt-check lint doc bench screenshots mutants check-boundaries
 
 # The embedded defaults: SQLite and .eml files under ./portico-data.
 DATA_DIR := portico-data
@@ -57,6 +57,13 @@ screenshots: ## PNGs of every page, desktop and 390 px phone width, under target
 		PORTICO_REQUIRE_BROWSER=1 $(CARGO) test -p portico-tests --test e2e -- screenshots; \
 	fi
 	@echo "Screenshots in $(SHOTS_DIR):"; ls $(SHOTS_DIR)
+
+# MUTANTS_JOBS=2 for a faster run on an idle machine.
+MUTANTS_JOBS ?= 1
+
+mutants: ## Mutation testing of the domain's rules (cargo-mutants; installed if missing).
+	@command -v cargo-mutants >/dev/null 2>&1 || $(CARGO) install --locked cargo-mutants
+	$(CARGO) mutants --package portico-domain --jobs $(MUTANTS_JOBS)
 
 check-boundaries: ## The domain and app crates stay free of I/O frameworks; no adapter reaches another.
 	@for crate in portico-domain portico-app; do \

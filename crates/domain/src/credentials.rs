@@ -266,3 +266,6 @@ fn random_alphanumeric<R: CryptoRng + ?Sized>(length: usize, rng: &mut R) -> Str
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

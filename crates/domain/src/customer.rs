@@ -229,4 +229,42 @@ mod tests {
         assert!(matches!(ContactEmail::from_raw("x@y"), ContactEmail::Invalid { .. }));
         assert!(ContactEmail::from_raw(" A@B.COM ").valid().is_some());
     }
+
+    #[test]
+    fn priorities_parse_in_any_case_and_print_lower_case() {
+        for (text, priority) in [
+            (" HIGH ", CollectionPriority::High),
+            ("Medium", CollectionPriority::Medium),
+            ("low", CollectionPriority::Low),
+        ] {
+            assert_eq!(CollectionPriority::parse(text), Some(priority));
+            assert_eq!(CollectionPriority::parse(priority.as_str()), Some(priority));
+        }
+        assert_eq!(CollectionPriority::High.as_str(), "high");
+        assert_eq!(CollectionPriority::parse("urgent"), None);
+    }
+
+    #[test]
+    fn a_contact_email_is_stored_normalised_raw_when_invalid_and_not_at_all_when_missing() {
+        assert_eq!(ContactEmail::from_raw(" Ann@Example.COM ").stored(), Some("Ann@example.com"));
+        assert_eq!(ContactEmail::from_raw("ann at example").stored(), Some("ann at example"));
+        assert_eq!(ContactEmail::Missing.stored(), None);
+    }
+
+    #[test]
+    fn a_display_name_joins_the_names_present() {
+        let contact = |first: &str, last: &str| Contact {
+            id: ContactId::from_uuid(uuid::Uuid::nil()),
+            customer_id: CustomerId::from_uuid(uuid::Uuid::nil()),
+            first_name: first.to_owned(),
+            last_name: last.to_owned(),
+            email: ContactEmail::Missing,
+            phone: None,
+            primary: true,
+        };
+
+        assert_eq!(contact(" Ann ", "Lee").display_name(), "Ann Lee");
+        assert_eq!(contact("", "Lee").display_name(), "Lee");
+        assert_eq!(contact("Ann", " ").display_name(), "Ann");
+    }
 }

@@ -219,3 +219,6 @@ fn skip_for_missing(missing: MissingField, email: &ContactEmail) -> SkipReason {
         (m, _) => m.as_skip_reason(),
     }
 }
+
+#[cfg(test)]
+mod tests;

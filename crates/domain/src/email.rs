@@ -196,4 +196,48 @@ mod tests {
             assert!(EmailAddress::parse(bad).is_err(), "{bad:?} should be rejected");
         }
     }
+
+    #[test]
+    fn lengths_are_allowed_up_to_each_limit_and_refused_one_past_it() {
+        let domain = format!("{}.{}.{}", "a".repeat(63), "b".repeat(63), "c".repeat(61));
+        let longest = format!("{}@{domain}", "l".repeat(64));
+        assert_eq!(longest.chars().count(), 254);
+
+        assert!(EmailAddress::parse(&longest).is_ok());
+        assert_eq!(EmailAddress::parse(&format!("{longest}c")), Err(EmailError::TooLong));
+        assert_eq!(
+            EmailAddress::parse(&format!("{}@example.com", "l".repeat(65))),
+            Err(EmailError::LocalPart("it is longer than 64 bytes"))
+        );
+        assert!(EmailAddress::parse(&format!("a@{}.com", "d".repeat(63))).is_ok());
+        assert!(matches!(EmailAddress::parse(&format!("a@{}.com", "d".repeat(64))), Err(EmailError::Domain(_))));
+    }
+
+    #[test]
+    fn a_domain_is_limited_to_253_bytes_even_when_its_letters_take_two() {
+        // 160 characters, 253 bytes: under the address limit, at the domain's.
+        let label = format!("{}a", "é".repeat(31));
+        let domain = format!("{label}.{label}.{label}.{}", "a".repeat(61));
+        assert_eq!(domain.len(), 253);
+
+        assert!(EmailAddress::parse(&format!("a@{domain}")).is_ok());
+        assert_eq!(
+            EmailAddress::parse(&format!("a@{domain}a")),
+            Err(EmailError::Domain("it is longer than 253 bytes"))
+        );
+    }
+
+    #[test]
+    fn a_non_ascii_symbol_is_refused_in_the_local_part() {
+        assert!(matches!(EmailAddress::parse("a\u{2192}b@example.com"), Err(EmailError::LocalPart(_))));
+        assert!(matches!(EmailAddress::parse("a\u{a0}b@example.com"), Err(EmailError::LocalPart(_))));
+    }
+
+    #[test]
+    fn an_address_prints_as_itself_and_debugs_quoted() {
+        let email = EmailAddress::parse("Ann@Example.com").unwrap();
+
+        assert_eq!(email.to_string(), "Ann@example.com");
+        assert_eq!(format!("{email:?}"), "EmailAddress(\"Ann@example.com\")");
+    }
 }

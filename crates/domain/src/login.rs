@@ -158,4 +158,39 @@ mod tests {
         assert!(!login.link_customer(customer));
         assert!(login.can_reach(customer));
     }
+
+    #[test]
+    fn a_username_may_have_254_characters_and_no_more() {
+        assert_eq!(Username::parse(&"é".repeat(254)).map(|u| u.as_str().chars().count()), Ok(254));
+        assert_eq!(Username::parse(&"é".repeat(255)), Err(UsernameError::TooLong));
+        assert_eq!(Username::parse("  "), Err(UsernameError::Empty));
+    }
+
+    #[test]
+    fn a_username_prints_as_itself_and_a_hash_only_to_whoever_asks_for_it() {
+        let username = Username::parse("Ann").unwrap();
+        let hash = PasswordHash::from_phc("$argon2id$v=19$secret".into());
+
+        assert_eq!(username.to_string(), "ann");
+        assert_eq!(format!("{username:?}"), "Username(\"ann\")");
+        assert_eq!(hash.as_phc(), "$argon2id$v=19$secret");
+        assert_eq!(format!("{hash:?}"), "PasswordHash(<redacted>)");
+    }
+
+    #[test]
+    fn a_login_reaches_only_the_customers_linked_to_it() {
+        let (linked, other) =
+            (CustomerId::from_uuid(uuid::Uuid::from_u128(1)), CustomerId::from_uuid(uuid::Uuid::from_u128(2)));
+        let login = Login {
+            id: LoginId::from_uuid(uuid::Uuid::nil()),
+            merchant_id: MerchantId::from_uuid(uuid::Uuid::nil()),
+            username: Username::parse("ann").unwrap(),
+            password_hash: PasswordHash::from_phc("$argon2id$x".into()),
+            must_change_password: false,
+            customers: vec![linked],
+        };
+
+        assert!(login.can_reach(linked));
+        assert!(!login.can_reach(other));
+    }
 }

@@ -205,4 +205,31 @@ mod tests {
         assert!(Currency::parse("US").is_err());
         assert!(Currency::parse("U$D").is_err());
     }
+
+    #[test]
+    fn three_place_currencies_keep_three_decimals() {
+        let kwd = Currency::parse("KWD").unwrap();
+
+        let amount = Money::parse("1.234", kwd).unwrap();
+
+        assert_eq!((amount.minor_units(), amount.decimal()), (1234, "1.234".to_owned()));
+        assert_eq!(format!("{kwd:?}"), "Currency(KWD)");
+    }
+
+    #[test]
+    fn sums_need_one_currency_and_room_in_64_bits() {
+        let usd = |minor| Money::from_minor(minor, Currency::USD);
+        let eur = Money::from_minor(1, Currency::parse("EUR").unwrap());
+
+        assert_eq!(usd(150).checked_add(usd(-50)), Some(usd(100)));
+        assert_eq!(usd(150).checked_add(eur), None);
+        assert_eq!(usd(i64::MAX).checked_add(usd(1)), None);
+    }
+
+    #[test]
+    fn zero_and_negative_amounts_print_with_their_sign_only_when_below_zero() {
+        assert_eq!(Money::zero(Currency::USD).to_string(), "0.00 USD");
+        assert_eq!(Money::from_minor(-5, Currency::USD).decimal(), "-0.05");
+        assert_eq!(Money::from_minor(-5, Currency::parse("JPY").unwrap()).decimal(), "-5");
+    }
 }

@@ -154,4 +154,11 @@ mod tests {
             "personal values match case-insensitively"
         );
     }
+
+    #[test]
+    fn a_password_of_exactly_the_longest_length_passes() {
+        let longest: String = "tulip-harbor-1987-".chars().cycle().take(ChosenPassword::MAX).collect();
+
+        assert_eq!(ChosenPassword::parse(&longest, &[]).map(|p| p.expose().chars().count()), Ok(128));
+    }
 }

@@ -94,4 +94,21 @@ mod tests {
         assert_eq!(PhoneNumber::parse("12-34"), Err(PhoneError::Length(4)));
         assert_eq!(PhoneNumber::parse(" "), Err(PhoneError::Empty));
     }
+
+    #[test]
+    fn a_plus_counts_only_in_front() {
+        assert_eq!(
+            PhoneNumber::parse("+44 20 7946 0958").map(|p| p.digits().to_owned()),
+            Ok("442079460958".to_owned())
+        );
+        assert_eq!(PhoneNumber::parse("447+292-9028"), Err(PhoneError::Character('+')));
+    }
+
+    #[test]
+    fn a_phone_prints_as_its_digits() {
+        let phone = PhoneNumber::parse("(447) 292-9028").unwrap();
+
+        assert_eq!(phone.to_string(), "4472929028");
+        assert_eq!(format!("{phone:?}"), "PhoneNumber(\"4472929028\")");
+    }
 }

@@ -92,3 +92,21 @@ impl Role {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_and_permissions_have_stable_snake_case_names() {
+        let roles: Vec<&str> = Role::ALL.iter().map(Role::as_str).collect();
+
+        assert_eq!(roles, ["admin", "collector", "clerk", "viewer"]);
+        for role in Role::ALL {
+            assert_eq!(Role::parse(&format!(" {} ", role.as_str())), Some(role));
+        }
+        assert_eq!(Role::parse("owner"), None);
+        assert_eq!(Permission::SendPortalInvitation.as_str(), "send_portal_invitation");
+        assert_eq!(Permission::ManageSettings.as_str(), "manage_settings");
+    }
+}

@@ -120,4 +120,16 @@ mod tests {
         assert_eq!(format!("{token:?}"), "SecretToken(<redacted>)");
         assert!(SecretToken::parse("xyz").is_err());
     }
+
+    #[test]
+    fn a_hash_is_stored_as_64_hex_characters_and_debugs_only_its_start() {
+        let hash = SecretToken::from_bytes([7; 32]).hash();
+
+        let hex = hash.to_hex();
+
+        assert_eq!(hex.len(), 64);
+        assert!(hex.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        assert_eq!(TokenHash::from_hex(&hex), Ok(hash));
+        assert_eq!(format!("{hash:?}"), format!("TokenHash({}…)", &hex[..8]));
+    }
 }

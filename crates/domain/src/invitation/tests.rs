@@ -193,3 +193,51 @@ fn a_reissue_can_send_the_new_link_to_the_email_on_file() {
     assert_eq!(inv.recipient(), &on_file);
     assert_eq!(inv.status(later), InvitationStatus::Pending);
 }
+
+#[test]
+fn statuses_have_stable_lower_case_names() {
+    let names: Vec<String> = [
+        InvitationStatus::Pending,
+        InvitationStatus::Accepted,
+        InvitationStatus::Declined,
+        InvitationStatus::Expired,
+        InvitationStatus::Revoked,
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+
+    assert_eq!(names, ["pending", "accepted", "declined", "expired", "revoked"]);
+    assert_eq!(InvitationStatus::Expired.as_str(), "expired");
+}
+
+#[test]
+fn a_resend_keeps_the_hashes_of_every_earlier_token_and_only_them() {
+    let mut inv = issued();
+    assert!(inv.retired_tokens().is_empty());
+
+    inv.resend(token(2), InvitationLifetime::default(), ResendPolicy::UNLIMITED, None, STAFF, t0()).unwrap();
+    inv.resend(token(3), InvitationLifetime::default(), ResendPolicy::UNLIMITED, None, STAFF, t0()).unwrap();
+
+    assert_eq!(inv.retired_tokens(), [token(1).hash(), token(2).hash()]);
+    assert_eq!(inv.token_hash(), Some(token(3).hash()));
+}
+
+#[test]
+fn events_have_a_stored_name_and_a_verb_for_messages() {
+    let kinds = [EventKind::Issued, EventKind::Resent, EventKind::Accepted, EventKind::Declined, EventKind::Revoked];
+
+    let names: Vec<&str> = kinds.iter().map(EventKind::as_str).collect();
+    let verbs: Vec<String> = kinds.iter().map(ToString::to_string).collect();
+
+    assert_eq!(names, ["issued", "resent", "accepted", "declined", "revoked"]);
+    assert_eq!(verbs, ["issue", "resend", "accept", "decline", "revoke"]);
+    assert_eq!(EventKind::Accepted.verb(), "accept");
+}
+
+#[test]
+fn a_lifetime_in_days_is_bounded_like_one_in_seconds() {
+    assert_eq!(InvitationLifetime::days(0), Err(LifetimeError(0)));
+    assert_eq!(InvitationLifetime::days(366), Err(LifetimeError(366 * 86_400)));
+    assert_eq!(InvitationLifetime::days(30).map(|l| l.as_delta()), Ok(TimeDelta::days(30)));
+}
