@@ -21,6 +21,7 @@ fn config() -> DispatcherConfig {
     DispatcherConfig {
         batch_size: 50,
         lease: Duration::from_secs(30),
+        lease_margin: Duration::from_secs(5),
         max_attempts: 100,
         backoff_base: Duration::from_millis(20),
         backoff_max: Duration::from_millis(200),

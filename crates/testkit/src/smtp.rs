@@ -56,6 +56,8 @@ struct Rules {
     refused: Vec<String>,
     /// Recipients answered 451 this many more times.
     deferred: HashMap<String, usize>,
+    /// How long the server takes before it answers the end of each message.
+    delay: Duration,
 }
 
 #[derive(Clone, Default)]
@@ -107,6 +109,10 @@ impl Handler for Sink {
     }
 
     fn data_end(&mut self) -> Response {
+        // mailin serves each connection on a thread of its own: a blocking
+        // sleep slows this session only.
+        let delay = self.rules.lock().unwrap().delay;
+        std::thread::sleep(delay);
         let message = std::mem::take(&mut self.current);
         if self.keep {
             self.received.lock().unwrap().push(message);
@@ -204,6 +210,12 @@ impl SmtpServer {
     /// Answers 451 to this recipient the next `times` times.
     pub fn defer(&self, recipient: &str, times: usize) {
         self.rules.lock().unwrap().deferred.insert(recipient.to_owned(), times);
+    }
+
+    /// Takes `delay` before answering the end of each message from now on
+    /// (the message counts as received once answered).
+    pub fn slow_down(&self, delay: Duration) {
+        self.rules.lock().unwrap().delay = delay;
     }
 
     /// The outage begins: new connections are refused, open ones are cut.

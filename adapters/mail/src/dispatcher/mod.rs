@@ -3,25 +3,32 @@
 //!
 //! Work is shared through claims with leases, never through locks held across
 //! a send, so any number of dispatchers (in one process or many) can run side
-//! by side. Delivery is at least once: a dispatcher that dies after the server
-//! accepted a message but before `mark_sent` leaves it to be sent again when
-//! the lease ends; the stable `Message-ID` lets receivers spot that.
+//! by side. A dispatcher renews the leases of its unfinished emails while it
+//! works and never starts a send with too little lease left, so a slow server
+//! cannot make two dispatchers send one email. Delivery is at least once: a
+//! dispatcher that dies between the server's acceptance and the commit that
+//! records it leaves the email to be sent again when the lease ends; the
+//! stable `Message-ID` lets receivers spot that.
 
+mod deliver;
+mod lease;
 mod pacing;
 mod report;
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
-use portico_app::{ClaimedEmail, Clock, OutboxQueue, OutboxWaker, RepositoryError};
+use portico_app::{Clock, OutboxQueue, OutboxWaker, RepositoryError};
 use portico_domain::OutboxMessageId;
 use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::JoinSet;
-use uuid::Uuid;
 
-use crate::transport::{MailTransport, SendError};
-use pacing::{RateLimiter, backoff};
+use crate::transport::MailTransport;
+use deliver::Delivery;
+use lease::Held;
+use pacing::RateLimiter;
 use report::Outcome;
 pub use report::{DispatcherConfig, DrainReport};
 
@@ -123,14 +130,6 @@ impl OutboxWaker for Dispatcher {
 /// A group of sends being recorded: resolves to (sent, unrecorded).
 type Recording = Pin<Box<dyn Future<Output = (usize, usize)> + Send>>;
 
-/// How a delivery task ended.
-enum Delivery {
-    /// The server accepted the email (id, lease); it is recorded with others.
-    Accepted((OutboxMessageId, Uuid)),
-    /// Failed or given back, and recorded (or counted as unrecorded).
-    Done(Outcome),
-}
-
 /// `now + wait`, saturating instead of overflowing on absurd settings.
 fn after(now: chrono::DateTime<chrono::Utc>, wait: std::time::Duration) -> chrono::DateTime<chrono::Utc> {
     chrono::Duration::from_std(wait)
@@ -175,25 +174,35 @@ impl Inner {
         self.config.batch_size.clamp(1, by_rate.max(1))
     }
 
+    /// How long before its lease ends an email is no longer sent: the
+    /// longest a send may take, at most half the lease.
+    fn margin(&self) -> Duration {
+        self.config.lease_margin.min(self.config.lease / 2)
+    }
+
     async fn batch(self: Arc<Self>, stop: &watch::Receiver<bool>) -> Result<DrainReport, RepositoryError> {
         let now = self.clock.now();
-        let lease_until = after(now, self.config.lease);
-        let claimed = self.outbox.claim(self.claim_limit(), now, lease_until).await?;
+        let claimed = self.outbox.claim(self.claim_limit(), now, after(now, self.config.lease)).await?;
         let mut report = DrainReport { claimed: claimed.len(), ..DrainReport::default() };
+        let held = Arc::new(Held::new(&claimed));
         let mut tasks = JoinSet::new();
         for email in claimed {
-            tasks.spawn(self.clone().deliver(email, stop.clone()));
+            tasks.spawn(self.clone().deliver(email, held.clone(), stop.clone()));
         }
+        // The leases are renewed while sends last, three times per lease.
+        let mut heartbeat = tokio::time::interval((self.config.lease / 3).max(Duration::from_millis(1)));
+        heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        heartbeat.tick().await;
         // Accepted sends are recorded in groups, group commit style: those
         // accepted while the previous group was being written go together.
         // When idle each send is recorded at once; under load one statement
         // records many, instead of one round trip to storage per email.
-        let mut accepted = Vec::new();
+        let mut accepted: Vec<OutboxMessageId> = Vec::new();
         let mut recording: Option<Recording> = None;
         let mut sending = true;
         loop {
             if recording.is_none() && !accepted.is_empty() {
-                recording = Some(Box::pin(self.clone().record_sent(std::mem::take(&mut accepted))));
+                recording = Some(Box::pin(self.clone().record_sent(held.clone(), std::mem::take(&mut accepted))));
             }
             if !sending && recording.is_none() {
                 return Ok(report);
@@ -207,7 +216,7 @@ impl Inner {
             tokio::select! {
                 joined = tasks.join_next(), if sending => match joined {
                     None => sending = false,
-                    Some(Ok(Delivery::Accepted(sent))) => accepted.push(sent),
+                    Some(Ok(Delivery::Accepted(id))) => accepted.push(id),
                     Some(Ok(Delivery::Done(outcome))) => report.add(outcome),
                     Some(Err(error)) => {
                         tracing::error!(error = &error as &dyn std::error::Error, "an outbox delivery task failed");
@@ -219,99 +228,9 @@ impl Inner {
                     report.sent += sent;
                     report.unrecorded += unrecorded;
                 }
-            }
-        }
-    }
-
-    async fn deliver(self: Arc<Self>, claimed: ClaimedEmail, mut stop: watch::Receiver<bool>) -> Delivery {
-        let _permit = tokio::select! {
-            biased;
-            () = stopped(&mut stop) => return Delivery::Done(self.release(&claimed).await),
-            permit = self.permits.acquire() => match permit {
-                Ok(permit) => permit,
-                Err(_) => return Delivery::Done(self.release(&claimed).await),
-            },
-        };
-        tokio::select! {
-            biased;
-            () = stopped(&mut stop) => return Delivery::Done(self.release(&claimed).await),
-            () = self.limiter.acquire() => {}
-        }
-        // From here on the send is finished even during shutdown.
-        match self.transport.send(&claimed.email, self.clock.now()).await {
-            Ok(()) => Delivery::Accepted((claimed.email.id, claimed.lease)),
-            Err(error) => Delivery::Done(self.record(&claimed, error).await),
-        }
-    }
-
-    /// Records a group of accepted sends, one statement per lease (a claim
-    /// usually holds one): (sent, unrecorded).
-    async fn record_sent(self: Arc<Self>, mut accepted: Vec<(OutboxMessageId, Uuid)>) -> (usize, usize) {
-        accepted.sort_unstable_by_key(|&(_, lease)| lease);
-        let (mut sent, mut unrecorded) = (0, 0);
-        for group in accepted.chunk_by(|a, b| a.1 == b.1) {
-            let lease = group[0].1;
-            let ids: Vec<OutboxMessageId> = group.iter().map(|&(id, _)| id).collect();
-            match self.outbox.mark_sent(&ids, lease, self.clock.now()).await {
-                Ok(recorded) => {
-                    let lost = ids.len().saturating_sub(recorded.len());
-                    if lost > 0 {
-                        tracing::warn!(lost, "sent outbox emails were no longer under their lease");
-                    }
-                    sent += recorded.len();
-                    unrecorded += lost;
+                _ = heartbeat.tick() => {
+                    held.renew(&*self.outbox, after(self.clock.now(), self.config.lease)).await;
                 }
-                Err(error) => {
-                    let count = ids.len();
-                    tracing::warn!(
-                        count,
-                        error = &error as &dyn std::error::Error,
-                        "recording sent outbox emails failed"
-                    );
-                    unrecorded += count;
-                }
-            }
-        }
-        (sent, unrecorded)
-    }
-
-    /// Records a failed send: retried later, or failed for good.
-    async fn record(&self, claimed: &ClaimedEmail, error: SendError) -> Outcome {
-        let (id, lease) = (claimed.email.id, claimed.lease);
-        let attempt = claimed.attempts.saturating_add(1);
-        let (stored, outcome) = match error {
-            SendError::Transient(error) if attempt < self.config.max_attempts => {
-                let wait = backoff(self.config.backoff_base, self.config.backoff_max, attempt, id);
-                let retry_at = after(self.clock.now(), wait);
-                tracing::info!(%id, attempt, %error, "outbox email failed transiently; retrying");
-                (self.outbox.mark_failed(id, lease, &error, Some(retry_at)).await, Outcome::Retrying)
-            }
-            SendError::Transient(error) => {
-                let error = format!("gave up after {attempt} attempts: {error}");
-                tracing::warn!(%id, %error, "outbox email failed");
-                (self.outbox.mark_failed(id, lease, &error, None).await, Outcome::Failed)
-            }
-            SendError::Permanent(error) => {
-                tracing::warn!(%id, %error, "outbox email refused for good");
-                (self.outbox.mark_failed(id, lease, &error, None).await, Outcome::Failed)
-            }
-        };
-        match stored {
-            Ok(()) => outcome,
-            Err(error) => {
-                tracing::warn!(%id, error = &error as &dyn std::error::Error, "recording an outbox outcome failed");
-                Outcome::Unrecorded
-            }
-        }
-    }
-
-    async fn release(&self, claimed: &ClaimedEmail) -> Outcome {
-        match self.outbox.release(claimed.email.id, claimed.lease).await {
-            Ok(()) => Outcome::Released,
-            Err(error) => {
-                let id = claimed.email.id;
-                tracing::warn!(%id, error = &error as &dyn std::error::Error, "releasing an outbox email failed");
-                Outcome::Unrecorded
             }
         }
     }

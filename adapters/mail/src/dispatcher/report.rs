@@ -8,8 +8,13 @@ use std::time::Duration;
 pub struct DispatcherConfig {
     /// Most emails claimed at once.
     pub batch_size: u32,
-    /// How long a claim lasts; it must exceed the time to send a batch.
+    /// How long a claim lasts. The dispatcher renews it three times per
+    /// lease while it sends, so it need not cover a whole batch.
     pub lease: Duration,
+    /// An email is not sent once less than this is left of its lease (at
+    /// most half the lease counts): the longest a send may take, such as
+    /// the SMTP transport's timeout.
+    pub lease_margin: Duration,
     /// Attempts before a transiently failing email is failed for good.
     pub max_attempts: u32,
     /// Wait before the first retry; doubles with each attempt.
@@ -29,6 +34,7 @@ impl Default for DispatcherConfig {
         Self {
             batch_size: 100,
             lease: Duration::from_secs(120),
+            lease_margin: Duration::from_secs(30),
             max_attempts: 8,
             backoff_base: Duration::from_secs(30),
             backoff_max: Duration::from_secs(3600),
@@ -52,6 +58,9 @@ pub struct DrainReport {
     pub failed: usize,
     /// Given back unsent because of shutdown.
     pub released: usize,
+    /// Not sent because too little was left of the lease (its renewal
+    /// failed); claimed again when the lease ends.
+    pub expired: usize,
     /// Outcome not recorded: the lease was lost or storage failed; the email
     /// is claimed again when its lease ends.
     pub unrecorded: usize,
@@ -63,6 +72,7 @@ impl DrainReport {
             Outcome::Retrying => self.retrying += 1,
             Outcome::Failed => self.failed += 1,
             Outcome::Released => self.released += 1,
+            Outcome::Expired => self.expired += 1,
             Outcome::Unrecorded => self.unrecorded += 1,
         }
     }
@@ -73,6 +83,7 @@ impl DrainReport {
         self.retrying += other.retrying;
         self.failed += other.failed;
         self.released += other.released;
+        self.expired += other.expired;
         self.unrecorded += other.unrecorded;
     }
 }
@@ -82,5 +93,6 @@ pub(super) enum Outcome {
     Retrying,
     Failed,
     Released,
+    Expired,
     Unrecorded,
 }

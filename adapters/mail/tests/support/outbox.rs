@@ -32,6 +32,10 @@ struct Rows {
     next_lease: u128,
     claimed: usize,
     claims: usize,
+    /// Calls of `mark_sent` still to fail, as if storage were down.
+    failing_marks: usize,
+    /// Whether `renew` fails, as if storage were down.
+    failing_renewals: bool,
 }
 
 /// Rows in a vector, oldest first.
@@ -83,6 +87,16 @@ impl MemoryOutbox {
             State::Sent(_) => (q, s + 1, f),
             State::Failed(_) => (q, s, f + 1),
         })
+    }
+
+    /// The next `n` calls of `mark_sent` fail as a storage outage would.
+    pub fn fail_mark_sent(&self, n: usize) {
+        self.inner.lock().unwrap().failing_marks = n;
+    }
+
+    /// Every `renew` fails from now on, as a storage outage would.
+    pub fn fail_renewals(&self) {
+        self.inner.lock().unwrap().failing_renewals = true;
     }
 
     /// Calls of `claim` so far, empty ones included.
@@ -147,6 +161,9 @@ impl OutboxQueue for MemoryOutbox {
         until: DateTime<Utc>,
     ) -> Result<Vec<OutboxMessageId>, RepositoryError> {
         let mut rows = self.inner.lock().unwrap();
+        if rows.failing_renewals {
+            return Err(RepositoryError::unexpected(std::io::Error::other("storage is down")));
+        }
         let mut renewed = Vec::new();
         for &id in ids {
             let Ok(row) = Self::row(&mut rows, id, lease) else { continue };
@@ -165,6 +182,10 @@ impl OutboxQueue for MemoryOutbox {
         at: DateTime<Utc>,
     ) -> Result<Vec<OutboxMessageId>, RepositoryError> {
         let mut rows = self.inner.lock().unwrap();
+        if rows.failing_marks > 0 {
+            rows.failing_marks -= 1;
+            return Err(RepositoryError::unexpected(std::io::Error::other("storage is down")));
+        }
         let mut recorded = Vec::new();
         for &id in ids {
             let Ok(row) = Self::row(&mut rows, id, lease) else { continue };
