@@ -11,6 +11,7 @@ use portico_app::use_cases::authenticate_staff::AuthenticateStaffError;
 use portico_domain::Permission;
 
 use crate::error::ApiError;
+use crate::idempotency::Authenticated;
 use crate::services::ApiServices;
 
 /// A staff member's API key: `Authorization: Bearer ptk_...`.
@@ -19,6 +20,10 @@ use crate::services::ApiServices;
 pub struct StaffAuth(pub StaffPrincipal);
 
 async fn check_api_key(request: &Request, bearer: Bearer) -> poem::Result<StaffPrincipal> {
+    // The idempotency middleware checked this request's key already.
+    if let Some(Authenticated(principal)) = request.extensions().get::<Authenticated>() {
+        return Ok(principal.clone());
+    }
     let Some(services) = request.data::<Arc<ApiServices>>() else {
         return Err(ApiError::unexpected(
             "authenticating",

@@ -72,6 +72,7 @@ pub fn routes(
             "/api/v1",
             api.with(idempotency::Idempotent {
                 repository: Arc::clone(&services.idempotency),
+                authenticate: services.authenticate.clone(),
                 clock: Arc::clone(&services.clock),
             }),
         )

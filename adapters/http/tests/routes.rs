@@ -38,6 +38,7 @@ fn services(customers: MockCustomerRepository, healthy: bool) -> ApiServices {
             merchant_id: MerchantId::from_uuid(Uuid::from_u128(1)),
             staff_user_id: StaffUserId::from_uuid(Uuid::from_u128(2)),
             role: Role::Admin,
+            api_key_id: Uuid::from_u128(3),
         }))
     });
     let mut clock = MockClock::new();

@@ -9,6 +9,7 @@ mod application;
 pub mod config;
 mod invitations;
 mod payments;
+mod sweeps;
 pub mod template_defaults;
 mod wiring;
 mod workers;

@@ -1,7 +1,8 @@
 //! The background workers of the composed server: the batch worker, which
 //! writes invitations chunk by chunk; the outbox dispatcher, which delivers
-//! every email; and the settlement worker, which settles pending payments.
-//! All run in-process and stop with the server.
+//! every email; the settlement worker, which settles pending payments; and
+//! the sweep of expired idempotency keys. All run in-process and stop with
+//! the server.
 
 use std::future::Future;
 use std::time::Duration;
@@ -16,6 +17,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::payments::run_settlement;
+use crate::sweeps::{IDEMPOTENCY_SWEEP, sweep_idempotency_keys};
 use crate::wiring::Wiring;
 
 /// How often an idle batch worker looks for a batch.
@@ -27,6 +29,7 @@ pub(crate) struct Workers {
     batches: JoinHandle<()>,
     settlement: JoinHandle<()>,
     dispatcher: JoinHandle<()>,
+    sweeps: JoinHandle<()>,
 }
 
 impl Workers {
@@ -44,9 +47,15 @@ impl Workers {
         let worker = wiring.batch_worker(public_url, Arc::new(dispatcher.clone()));
         let batches = tokio::spawn(run_batches(worker, stopped(stop.clone())));
         let settlement = tokio::spawn(run_settlement(wiring.settlement_worker(public_url), stopped(stop.clone())));
+        let sweeps = tokio::spawn(sweep_idempotency_keys(
+            wiring.db.idempotency(),
+            wiring.clock.clone(),
+            IDEMPOTENCY_SWEEP,
+            stopped(stop.clone()),
+        ));
         let stop = stopped(stop.clone());
         let dispatcher = tokio::spawn(async move { dispatcher.run(stop).await });
-        Self { batches, settlement, dispatcher }
+        Self { batches, settlement, dispatcher, sweeps }
     }
 
     /// Waits for each to finish its current work and stop.
@@ -54,6 +63,7 @@ impl Workers {
         self.batches.await.context("the batch worker panicked")?;
         self.settlement.await.context("the settlement worker panicked")?;
         self.dispatcher.await.context("the outbox dispatcher panicked")?;
+        self.sweeps.await.context("the idempotency sweep panicked")?;
         Ok(())
     }
 }

@@ -1,16 +1,18 @@
 //! [`IdempotencyRepository`] on sea-orm: insert first, then look, so of two
-//! concurrent claims of a key exactly one starts.
+//! concurrent claims of a key exactly one starts. Each claim has its own id;
+//! completing or abandoning touches that claim's row only.
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
-use portico_app::{IdempotencyClaim, IdempotencyRepository, RepositoryError};
+use portico_app::{ClaimedKey, IdempotencyClaim, IdempotencyRepository, RepositoryError};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Value};
+use uuid::Uuid;
 
 use crate::error::DbResultExt;
 use crate::sql;
 
 /// How long a key and its answer are kept.
-const RETENTION: TimeDelta = TimeDelta::hours(24);
+const IDEMPOTENCY_RETENTION: TimeDelta = TimeDelta::hours(24);
 /// A key still unanswered after this long belongs to a request that died.
 const STALE: TimeDelta = TimeDelta::minutes(10);
 
@@ -27,15 +29,20 @@ impl SeaOrmIdempotencyRepository {
 
     async fn insert(
         &self,
-        scope: &str,
-        key: &str,
+        claimed: &ClaimedKey,
         fingerprint: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, RepositoryError> {
         let backend = self.db.get_database_backend();
-        let values: Vec<Value> = vec![scope.into(), key.into(), fingerprint.into(), now.into()];
-        let insert = "INSERT INTO idempotency_keys (scope, idempotency_key, fingerprint, created_at) \
-                      VALUES (?, ?, ?, ?) ON CONFLICT (scope, idempotency_key) DO NOTHING";
+        let values: Vec<Value> = vec![
+            claimed.scope.as_str().into(),
+            claimed.key.as_str().into(),
+            fingerprint.into(),
+            now.into(),
+            claimed.claim.into(),
+        ];
+        let insert = "INSERT INTO idempotency_keys (scope, idempotency_key, fingerprint, created_at, claim_id) \
+                      VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, idempotency_key) DO NOTHING";
         let done = self.db.execute_raw(sql::stmt(backend, insert, values)).await.repo()?;
         Ok(done.rows_affected() == 1)
     }
@@ -43,16 +50,22 @@ impl SeaOrmIdempotencyRepository {
     /// Replaces a row that is expired or stale, if it is still the one read.
     async fn take_over(
         &self,
-        scope: &str,
-        key: &str,
+        claimed: &ClaimedKey,
         fingerprint: &str,
         seen: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<bool, RepositoryError> {
         let backend = self.db.get_database_backend();
-        let values: Vec<Value> = vec![fingerprint.into(), now.into(), scope.into(), key.into(), seen.into()];
-        let update = "UPDATE idempotency_keys SET fingerprint = ?, status = NULL, body = NULL, created_at = ? \
-                      WHERE scope = ? AND idempotency_key = ? AND created_at = ?";
+        let values: Vec<Value> = vec![
+            fingerprint.into(),
+            now.into(),
+            claimed.claim.into(),
+            claimed.scope.as_str().into(),
+            claimed.key.as_str().into(),
+            seen.into(),
+        ];
+        let update = "UPDATE idempotency_keys SET fingerprint = ?, status = NULL, body = NULL, created_at = ?, \
+                      claim_id = ? WHERE scope = ? AND idempotency_key = ? AND created_at = ?";
         let done = self.db.execute_raw(sql::stmt(backend, update, values)).await.repo()?;
         Ok(done.rows_affected() == 1)
     }
@@ -67,8 +80,9 @@ impl IdempotencyRepository for SeaOrmIdempotencyRepository {
         fingerprint: &str,
         now: DateTime<Utc>,
     ) -> Result<IdempotencyClaim, RepositoryError> {
-        if self.insert(scope, key, fingerprint, now).await? {
-            return Ok(IdempotencyClaim::Started);
+        let claimed = ClaimedKey { scope: scope.to_owned(), key: key.to_owned(), claim: Uuid::now_v7() };
+        if self.insert(&claimed, fingerprint, now).await? {
+            return Ok(IdempotencyClaim::Started(claimed));
         }
         let backend = self.db.get_database_backend();
         let select = "SELECT fingerprint, status, body, created_at FROM idempotency_keys \
@@ -82,11 +96,11 @@ impl IdempotencyRepository for SeaOrmIdempotencyRepository {
         let status: Option<i32> = row.try_get("", "status").repo()?;
         let body: Option<String> = row.try_get("", "body").repo()?;
         let created_at: DateTime<Utc> = row.try_get("", "created_at").repo()?;
-        let expired = now - created_at >= RETENTION;
+        let expired = now - created_at >= IDEMPOTENCY_RETENTION;
         let stale = status.is_none() && now - created_at >= STALE;
         if expired || stale {
-            return Ok(if self.take_over(scope, key, fingerprint, created_at, now).await? {
-                IdempotencyClaim::Started
+            return Ok(if self.take_over(&claimed, fingerprint, created_at, now).await? {
+                IdempotencyClaim::Started(claimed)
             } else {
                 IdempotencyClaim::InProgress
             });
@@ -103,19 +117,35 @@ impl IdempotencyRepository for SeaOrmIdempotencyRepository {
         })
     }
 
-    async fn complete(&self, scope: &str, key: &str, status: u16, body: &[u8]) -> Result<(), RepositoryError> {
+    async fn complete(&self, claimed: &ClaimedKey, status: u16, body: &[u8]) -> Result<(), RepositoryError> {
         let backend = self.db.get_database_backend();
-        let values: Vec<Value> =
-            vec![i32::from(status).into(), String::from_utf8_lossy(body).into_owned().into(), scope.into(), key.into()];
-        let update = "UPDATE idempotency_keys SET status = ?, body = ? WHERE scope = ? AND idempotency_key = ?";
+        let values: Vec<Value> = vec![
+            i32::from(status).into(),
+            String::from_utf8_lossy(body).into_owned().into(),
+            claimed.scope.as_str().into(),
+            claimed.key.as_str().into(),
+            claimed.claim.into(),
+        ];
+        let update = "UPDATE idempotency_keys SET status = ?, body = ? \
+                      WHERE scope = ? AND idempotency_key = ? AND claim_id = ? AND status IS NULL";
         self.db.execute_raw(sql::stmt(backend, update, values)).await.repo()?;
         Ok(())
     }
 
-    async fn abandon(&self, scope: &str, key: &str) -> Result<(), RepositoryError> {
+    async fn abandon(&self, claimed: &ClaimedKey) -> Result<(), RepositoryError> {
         let backend = self.db.get_database_backend();
-        let delete = "DELETE FROM idempotency_keys WHERE scope = ? AND idempotency_key = ? AND status IS NULL";
-        self.db.execute_raw(sql::stmt(backend, delete, vec![scope.into(), key.into()])).await.repo()?;
+        let values: Vec<Value> = vec![claimed.scope.as_str().into(), claimed.key.as_str().into(), claimed.claim.into()];
+        let delete = "DELETE FROM idempotency_keys \
+                      WHERE scope = ? AND idempotency_key = ? AND claim_id = ? AND status IS NULL";
+        self.db.execute_raw(sql::stmt(backend, delete, values)).await.repo()?;
         Ok(())
+    }
+
+    async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, RepositoryError> {
+        let backend = self.db.get_database_backend();
+        let cutoff = now - IDEMPOTENCY_RETENTION;
+        let delete = "DELETE FROM idempotency_keys WHERE created_at <= ?";
+        let done = self.db.execute_raw(sql::stmt(backend, delete, vec![cutoff.into()])).await.repo()?;
+        Ok(done.rows_affected())
     }
 }

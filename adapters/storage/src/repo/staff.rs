@@ -179,6 +179,7 @@ impl ApiKeyRepository for SeaOrmStaffRepository {
             merchant_id: k.merchant_id,
             staff_user_id: k.staff_user_id,
             role: k.role,
+            api_key_id: k.id,
         }))
     }
 }

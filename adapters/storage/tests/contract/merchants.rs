@@ -98,16 +98,20 @@ async fn an_api_key_and_its_staff_user_are_written_together_or_not_at_all(db: Da
     let keys = db.staff();
     let m = merchant(&db, "A").await;
     let hash = SecretToken::from_bytes([5; 32]).hash();
-    let key = |staff: u128| NewApiKey {
-        id: Uuid::now_v7(),
-        principal: StaffPrincipal {
-            merchant_id: m,
-            staff_user_id: StaffUserId::from_uuid(Uuid::from_u128(staff)),
-            role: Role::Clerk,
-        },
-        name: "script".into(),
-        hash,
-        created_at: t0(),
+    let key = |staff: u128| {
+        let id = Uuid::now_v7();
+        NewApiKey {
+            id,
+            principal: StaffPrincipal {
+                merchant_id: m,
+                staff_user_id: StaffUserId::from_uuid(Uuid::from_u128(staff)),
+                role: Role::Clerk,
+                api_key_id: id,
+            },
+            name: "script".into(),
+            hash,
+            created_at: t0(),
+        }
     };
     keys.create(&key(1)).await.unwrap();
     assert_eq!(keys.find_by_hash(&hash).await.unwrap().map(|p| p.staff_user_id.as_uuid()), Some(Uuid::from_u128(1)));

@@ -16,6 +16,8 @@ pub struct StaffPrincipal {
     pub staff_user_id: StaffUserId,
     /// Their role, which decides the permissions.
     pub role: Role,
+    /// The API key the request came with: what its idempotency keys are scoped to.
+    pub api_key_id: Uuid,
 }
 
 /// A new staff member with one API key, as stored: the key only as its hash.

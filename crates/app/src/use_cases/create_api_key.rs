@@ -76,9 +76,11 @@ impl CreateApiKey {
             None => self.merchants.list().await?.first().ok_or(CreateApiKeyError::MerchantNotFound)?.id,
         };
         let token = self.tokens.token();
-        let principal = StaffPrincipal { merchant_id, staff_user_id: StaffUserId::from_uuid(self.tokens.uuid()), role };
+        let staff_user_id = StaffUserId::from_uuid(self.tokens.uuid());
+        let id = self.tokens.uuid();
+        let principal = StaffPrincipal { merchant_id, staff_user_id, role, api_key_id: id };
         let key = NewApiKey {
-            id: self.tokens.uuid(),
+            id,
             principal: principal.clone(),
             name: name.trim().chars().filter(|c| !c.is_control()).take(100).collect(),
             hash: token.hash(),

@@ -3,6 +3,7 @@
 
 mod auth;
 mod customers;
+mod idempotency;
 mod imports;
 mod robustness;
 mod templates_settings;
