@@ -157,6 +157,7 @@ async fn start(database_url: &str, mail: &str, clock: Arc<TestClock>) -> Applica
         payments: "sandbox".to_owned(),
         mail_from: portico_server::config::DEFAULT_MAIL_FROM.to_owned(),
         mail_rate: None,
+        trusted_proxies: portico_server::config::TrustedProxies::default(),
     };
     let mut wiring = Wiring::connect(&config).await.expect("the database");
     wiring.clock = clock;

@@ -7,12 +7,14 @@
 //! a 4xx, never a 500.
 
 mod auth;
+mod client_address;
 mod customers;
 mod dto;
 pub mod error;
 mod idempotency;
 mod invitation_dto;
 mod invitations;
+mod limiter;
 mod payload;
 mod payment_dto;
 mod payments;
@@ -30,8 +32,10 @@ use poem_openapi::OpenApiService;
 use portico_app::ErrorChain;
 
 pub use auth::StaffAuth;
+pub use client_address::{TrustedProxies, TrustedProxiesError, client_address, client_key};
 pub use customers::CustomersApi;
 pub use invitations::InvitationsApi;
+pub use limiter::AttemptLimiter;
 pub use payload::{BodyLimit, CSV_LIMIT, JSON_LIMIT};
 pub use payments::{PaymentServices, PaymentsApi};
 pub use services::ApiServices;

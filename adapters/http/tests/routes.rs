@@ -145,6 +145,7 @@ fn portal() -> PortalServices {
         follow_up: follow_up(),
         tokens: Arc::new(MockTokenSource::new()),
         secure_cookies: false,
+        trusted_proxies: portico_http::TrustedProxies::default(),
     }
 }
 

@@ -61,8 +61,8 @@ impl Application {
             .and_then(|a| a.as_socket_addr().copied())
             .context("the listener has no socket address")?;
         let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{address}"));
-        let routes =
-            portico_http::routes(wiring.api_services(&public_url), wiring.portal_services(&public_url), &public_url);
+        let portal = wiring.portal_services(&public_url, &config.trusted_proxies);
+        let routes = portico_http::routes(wiring.api_services(&public_url), portal, &public_url);
         let (stop, stop_rx) = watch::channel(false);
         let server_stop = stopped(stop_rx.clone());
         let server = tokio::spawn(async move {

@@ -4,6 +4,8 @@
 
 use std::net::SocketAddr;
 
+pub use portico_http::TrustedProxies;
+
 /// Everything the server and the CLI need to start.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Config {
@@ -21,6 +23,9 @@ pub struct Config {
     pub mail_from: String,
     /// Emails sent per second at most (the mail provider's limit); `None` for no limit.
     pub mail_rate: Option<std::num::NonZeroU32>,
+    /// Proxies whose `X-Forwarded-For` names the client; by default none,
+    /// and the connection's peer is the client.
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// The file's keys: the environment variables' names without `PORTICO_`, lower-case.
@@ -34,6 +39,7 @@ struct FileConfig {
     payments: Option<String>,
     mail_from: Option<String>,
     mail_rate: Option<u32>,
+    trusted_proxies: Option<String>,
 }
 
 /// Why the configuration is unusable.
@@ -130,7 +136,10 @@ impl Config {
                 reason: format!("{text:?} is not a whole number of emails per second above 0"),
             })?),
         };
-        Ok(Self { database_url, listen, public_url, mail, payments, mail_from, mail_rate })
+        let proxies = pick("PORTICO_TRUSTED_PROXIES", file.trusted_proxies).unwrap_or_default();
+        let trusted_proxies = TrustedProxies::parse(&proxies)
+            .map_err(|e| ConfigError::Invalid { key: "PORTICO_TRUSTED_PROXIES", reason: e.to_string() })?;
+        Ok(Self { database_url, listen, public_url, mail, payments, mail_from, mail_rate, trusted_proxies })
     }
 }
 
@@ -144,6 +153,7 @@ impl std::fmt::Debug for Config {
             .field("payments", &self.payments)
             .field("mail_from", &self.mail_from)
             .field("mail_rate", &self.mail_rate)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }
@@ -219,5 +229,13 @@ mod tests {
         let err = config(&[("PORTICO_MAIL_RATE", "0")]).unwrap_err();
         assert!(err.to_string().starts_with("PORTICO_MAIL_RATE"), "{err}");
         assert_eq!(config(&[("PORTICO_MAIL_RATE", "200")]).unwrap().mail_rate.map(|r| r.get()), Some(200));
+        let err = config(&[("PORTICO_TRUSTED_PROXIES", "10.0.0.0/8, lb.internal")]).unwrap_err();
+        assert!(
+            err.to_string().starts_with("PORTICO_TRUSTED_PROXIES") && err.to_string().contains("lb.internal"),
+            "{err}"
+        );
+        let proxies = config(&[("PORTICO_TRUSTED_PROXIES", "10.0.0.0/8 ::1")]).unwrap().trusted_proxies;
+        assert!(proxies.contains("10.9.8.7".parse().unwrap()) && proxies.contains("::1".parse().unwrap()));
+        assert_eq!(config(&[]).unwrap().trusted_proxies, TrustedProxies::default(), "nobody by default");
     }
 }

@@ -13,6 +13,7 @@ use portico_app::use_cases::run_invitation_batches::RunInvitationBatches;
 use portico_app::use_cases::start_invitation_batch::StartInvitationBatch;
 use portico_app::use_cases::track_invitations::TrackInvitations;
 use portico_domain::ResendPolicy;
+use portico_http::TrustedProxies;
 use portico_http::portal::PortalServices;
 
 use crate::wiring::Wiring;
@@ -74,9 +75,9 @@ impl Wiring {
         }
     }
 
-    /// The use cases behind the portal pages.
+    /// The use cases behind the portal pages; `trusted_proxies` may name the client.
     #[must_use]
-    pub fn portal_services(&self, public_url: &str) -> PortalServices {
+    pub fn portal_services(&self, public_url: &str, trusted_proxies: &TrustedProxies) -> PortalServices {
         PortalServices {
             respond: RespondToInvitation {
                 merchants: self.merchants.clone(),
@@ -92,6 +93,7 @@ impl Wiring {
             follow_up: self.follow_up(public_url),
             tokens: self.tokens.clone(),
             secure_cookies: public_url.starts_with("https://"),
+            trusted_proxies: trusted_proxies.clone(),
         }
     }
 

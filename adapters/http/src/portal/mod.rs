@@ -7,7 +7,6 @@
 //! per link and per client.
 
 mod csrf;
-mod limiter;
 mod pages;
 
 use std::sync::Arc;
@@ -25,8 +24,10 @@ use portico_domain::InvitationStatus;
 use serde::Deserialize;
 use serde_json::json;
 
-pub use limiter::AttemptLimiter;
 use pages::{Brand, Pages};
+
+use crate::client_address::{TrustedProxies, client_address, client_key};
+use crate::limiter::AttemptLimiter;
 
 /// The use cases behind the portal pages.
 pub struct PortalServices {
@@ -38,6 +39,8 @@ pub struct PortalServices {
     pub tokens: Arc<dyn TokenSource>,
     /// Mark cookies `Secure` (the portal is served over HTTPS).
     pub secure_cookies: bool,
+    /// The proxies whose `X-Forwarded-For` names the client (rate limits).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl std::fmt::Debug for PortalServices {
@@ -58,8 +61,8 @@ pub fn routes(services: PortalServices) -> impl Endpoint<Output = Response> {
     let portal = Arc::new(Portal {
         services,
         pages: Pages::new(),
-        per_link: AttemptLimiter::new(5, Duration::from_secs(15 * 60)),
-        per_client: AttemptLimiter::new(30, Duration::from_secs(15 * 60)),
+        per_link: AttemptLimiter::new(5, Duration::from_secs(15 * 60), AttemptLimiter::DEFAULT_CAPACITY),
+        per_client: AttemptLimiter::new(30, Duration::from_secs(15 * 60), AttemptLimiter::DEFAULT_CAPACITY),
     });
     Route::new()
         .at("/invitations/:token", get(view))
@@ -151,14 +154,9 @@ async fn accept(
             );
         }
     };
-    if !matches!(with, AcceptWith::NewPassword(_)) {
-        let client = request.remote_addr().as_socket_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-        let link_ok = portal.per_link.allow(&format!("link:{}", base(&token)));
-        let client_ok = portal.per_client.allow(&format!("client:{client}"));
-        if !(link_ok && client_ok) {
-            let message = "Too many attempts. Wait a quarter of an hour and try again.";
-            return with_cookie(retry(&portal, &token, &csrf, message, StatusCode::TOO_MANY_REQUESTS).await, cookie);
-        }
+    if !matches!(with, AcceptWith::NewPassword(_)) && !attempt_allowed(&portal, request, &token).await {
+        let message = "Too many attempts. Wait a quarter of an hour and try again.";
+        return with_cookie(retry(&portal, &token, &csrf, message, StatusCode::TOO_MANY_REQUESTS).await, cookie);
     }
     let response = match portal.services.respond.accept(&token, with).await {
         Ok(_) => notice(
@@ -182,6 +180,28 @@ async fn accept(
         Err(e) => problem_page(&portal, e, &token, &csrf),
     };
     with_cookie(response, cookie)
+}
+
+/// Whether another password may be checked: per client first, then per
+/// link. A link counts under one key however its hex is spelled, and only
+/// when it is a live invitation (an unknown token checks no password, and
+/// must not take room in the limiter).
+async fn attempt_allowed(portal: &Portal, request: &Request, token: &str) -> bool {
+    let client = client_address(request, &portal.services.trusted_proxies);
+    if !portal.per_client.allow(&client_key(client)) {
+        return false;
+    }
+    match link_key(token) {
+        Some(key) if portal.services.respond.view(token).await.is_ok() => portal.per_link.allow(&key),
+        _ => true,
+    }
+}
+
+/// The limiter key of a link: its token in lower-case hex, if it is one.
+fn link_key(token: &str) -> Option<String> {
+    let token = token.trim();
+    let hex = token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit());
+    hex.then(|| format!("link:{}", token.to_ascii_lowercase()))
 }
 
 #[handler]

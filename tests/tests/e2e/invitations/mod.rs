@@ -8,6 +8,7 @@ mod bulk;
 mod credentials;
 mod expiry;
 mod follow_up;
+mod limits;
 mod outage;
 mod post_only;
 mod restart;
