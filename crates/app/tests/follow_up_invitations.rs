@@ -207,3 +207,16 @@ async fn a_resend_racing_another_change_reports_it_changed() {
     let result = ports.build().resend(MERCHANT, STAFF, original.id()).await;
     assert!(matches!(result, Err(FollowUpError::Changed)));
 }
+
+#[tokio::test]
+async fn a_revoke_racing_an_accept_reports_it_changed_not_a_failure() {
+    let original = invitation(InvitationMode::Link, "ann1@example.com");
+    let mut ports = Ports::new().knowing(&original);
+    // The contact accepted between the read and the write: storage refuses the stale state.
+    ports
+        .writer
+        .expect_update()
+        .returning(|_, _| Err(RepositoryError::Conflict { constraint: "invitations_current_state".into() }));
+    let result = ports.build().revoke(MERCHANT, STAFF, original.id()).await;
+    assert!(matches!(result, Err(FollowUpError::Changed)), "{result:?}");
+}

@@ -2,12 +2,12 @@
 //! and the login it creates or links, in one transaction.
 
 use async_trait::async_trait;
-use portico_app::{AcceptanceRepository, InvitationWrite, RepositoryError};
-use portico_domain::{Login, MerchantId};
+use portico_app::{AcceptanceRepository, AcceptedLogin, InvitationWrite, RepositoryError};
+use portico_domain::MerchantId;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use super::invitations::update_write;
-use super::logins::save_login;
+use super::logins::{link_customer, save_login};
 use crate::error::DbResultExt;
 
 /// Acceptances.
@@ -33,14 +33,23 @@ impl AcceptanceRepository for SeaOrmAcceptanceRepository {
         &self,
         merchant: MerchantId,
         write: &InvitationWrite,
-        login: &Login,
+        login: &AcceptedLogin,
     ) -> Result<(), RepositoryError> {
-        if login.merchant_id != merchant {
-            return Err(RepositoryError::unexpected(LoginOfAnotherMerchant(login.merchant_id, merchant)));
+        if let AcceptedLogin::New(new) = login
+            && new.merchant_id != merchant
+        {
+            return Err(RepositoryError::unexpected(LoginOfAnotherMerchant(new.merchant_id, merchant)));
         }
         let txn = self.db.begin().await.repo()?;
         update_write(&txn, merchant, write).await?;
-        save_login(&txn, login).await?;
+        match login {
+            AcceptedLogin::New(new) => save_login(&txn, new).await?,
+            // One row, inside this transaction: the login's other links and its
+            // password hash are not read or rewritten.
+            AcceptedLogin::Existing(id) => {
+                link_customer(&txn, merchant, *id, write.invitation.customer_id()).await?;
+            }
+        }
         txn.commit().await.repo()
     }
 }

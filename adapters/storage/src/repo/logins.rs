@@ -4,17 +4,18 @@ use std::collections::HashSet;
 
 use async_trait::async_trait;
 use portico_app::{LoginRepository, RepositoryError};
-use portico_domain::{Login, MerchantId, Username};
+use portico_domain::{CustomerId, Login, LoginId, MerchantId, Username};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait, Value,
 };
 
 use super::ROWS_PER_STATEMENT;
 use crate::entity::{invitations, login_customers, logins};
 use crate::error::{DbResultExt, corrupt};
 use crate::mapping::{login_from_model, login_to_model};
+use crate::sql;
 
 /// Portal logins and the customers each reaches.
 #[derive(Clone, Debug)]
@@ -91,7 +92,8 @@ impl LoginRepository for SeaOrmLoginRepository {
     }
 }
 
-/// Creates or updates a login and replaces its customer links, on `txn`.
+/// Creates or updates a login and adds its customer links, on `txn`. Links
+/// are only ever added, one row each, so a concurrent link is never lost.
 pub(crate) async fn save_login<Conn: ConnectionTrait>(txn: &Conn, login: &Login) -> Result<(), RepositoryError> {
     use logins::Column as C;
     logins::Entity::insert(login_to_model(login).into_active_model())
@@ -101,26 +103,35 @@ pub(crate) async fn save_login<Conn: ConnectionTrait>(txn: &Conn, login: &Login)
         .exec_without_returning(txn)
         .await
         .repo()?;
-    login_customers::Entity::delete_many()
-        .filter(login_customers::Column::LoginId.eq(login.id.as_uuid()))
-        .exec(txn)
+    for customer in &login.customers {
+        link_customer(txn, login.merchant_id, login.id, *customer).await?;
+    }
+    Ok(())
+}
+
+/// Adds one customer to a login of `merchant`, after the ones it reaches
+/// (nothing when it reaches it already).
+///
+/// # Errors
+/// `Conflict` (`logins_exist_for_merchant`) when the merchant has no such login.
+pub(crate) async fn link_customer<Conn: ConnectionTrait>(
+    txn: &Conn,
+    merchant: MerchantId,
+    login: LoginId,
+    customer: CustomerId,
+) -> Result<(), RepositoryError> {
+    let exists = logins::Entity::find_by_id(login.as_uuid())
+        .filter(logins::Column::MerchantId.eq(merchant.as_uuid()))
+        .count(txn)
         .await
         .repo()?;
-    let links: Vec<_> = login
-        .customers
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            login_customers::Model {
-                login_id: login.id.as_uuid(),
-                customer_id: c.as_uuid(),
-                position: i32::try_from(i).unwrap_or(i32::MAX),
-            }
-            .into_active_model()
-        })
-        .collect();
-    if !links.is_empty() {
-        login_customers::Entity::insert_many(links).exec_without_returning(txn).await.repo()?;
+    if exists == 0 {
+        return Err(RepositoryError::Conflict { constraint: "logins_exist_for_merchant".to_owned() });
     }
+    let text = "INSERT INTO login_customers (login_id, customer_id, position)
+         SELECT ?, ?, COALESCE(MAX(position) + 1, 0) FROM login_customers WHERE login_id = ?
+         ON CONFLICT (login_id, customer_id) DO NOTHING";
+    let values: Vec<Value> = vec![login.as_uuid().into(), customer.as_uuid().into(), login.as_uuid().into()];
+    txn.execute_raw(sql::stmt(txn.get_database_backend(), text, values)).await.repo()?;
     Ok(())
 }

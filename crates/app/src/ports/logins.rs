@@ -28,7 +28,8 @@ pub trait LoginRepository: Send + Sync {
     /// On a storage failure.
     async fn taken(&self, merchant: MerchantId, usernames: &[Username]) -> Result<HashSet<Username>, RepositoryError>;
 
-    /// Creates or updates a login with its customer links.
+    /// Creates or updates a login and adds its customer links (a link is
+    /// never removed here, so a concurrent link is never lost).
     ///
     /// # Errors
     /// `Conflict` when another login has the username.

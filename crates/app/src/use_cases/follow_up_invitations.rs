@@ -106,7 +106,9 @@ impl FollowUpInvitations {
     pub async fn revoke(&self, merchant: MerchantId, actor: Actor, id: InvitationId) -> Result<Invitation> {
         let mut invitation = self.invitations.find(merchant, id).await?.ok_or(FollowUpError::NotFound)?;
         let event = invitation.revoke(actor, self.clock.now()).map_err(refused)?;
-        self.writer.update(merchant, &InvitationWrite { invitation: invitation.clone(), event, email: None }).await?;
+        let write = InvitationWrite { invitation: invitation.clone(), event, email: None };
+        // An accept (or resend) that won the race leaves a stale state behind: 409, not 500.
+        self.writer.update(merchant, &write).await.map_err(changed)?;
         Ok(invitation)
     }
 

@@ -10,8 +10,9 @@ use portico_domain::{
 };
 
 use crate::{
-    AcceptanceRepository, BoxError, Clock, CustomerRepository, InvitationReader, InvitationWrite, InvitationWriter,
-    LoginRepository, Merchant, MerchantRepository, PasswordHasher, PortalDisabled, RepositoryError, TokenSource,
+    AcceptanceRepository, AcceptedLogin, BoxError, Clock, CustomerRepository, InvitationReader, InvitationWrite,
+    InvitationWriter, LoginRepository, Merchant, MerchantRepository, PasswordHasher, PortalDisabled, RepositoryError,
+    TokenSource,
 };
 
 /// Why a link does not work, each with its own page and next step.
@@ -213,14 +214,13 @@ impl RespondToInvitation {
             (InvitationMode::Link, AcceptWith::NewPassword(password), None) => {
                 let username = link_username(&invitation);
                 let chosen = check_policy(&password, &[username.as_str()])?;
-                self.new_login(&merchant, &invitation, username, &chosen).await?
+                AcceptedLogin::New(self.new_login(&merchant, &invitation, username, &chosen).await?)
             }
-            (InvitationMode::Link, AcceptWith::ExistingLogin(password), Some(mut login)) => {
+            (InvitationMode::Link, AcceptWith::ExistingLogin(password), Some(login)) => {
                 if !self.hasher.verify(&password, &login.password_hash).await.map_err(unexpected)? {
                     return Err(RespondToInvitationError::WrongCredentials);
                 }
-                login.link_customer(invitation.customer_id());
-                login
+                AcceptedLogin::Existing(login.id)
             }
             (
                 InvitationMode::Credentials { username, password_hash },
@@ -237,7 +237,7 @@ impl RespondToInvitation {
                     return Err(RespondToInvitationError::WeakPassword(PasswordPolicyError::Guessable));
                 }
                 let chosen = check_policy(&new_password, &[username.as_str(), invitation.recipient().as_str()])?;
-                self.new_login(&merchant, &invitation, username, &chosen).await?
+                AcceptedLogin::New(self.new_login(&merchant, &invitation, username, &chosen).await?)
             }
             _ => return Err(RespondToInvitationError::WrongForm),
         };
@@ -245,8 +245,12 @@ impl RespondToInvitation {
         let actor = Actor::Contact(invitation.contact_id());
         let event = invitation.accept(&token, actor, now).map_err(link_problem)?;
         let write = InvitationWrite { invitation: invitation.clone(), event, email: None };
+        let login_id = match &login {
+            AcceptedLogin::New(new) => new.id,
+            AcceptedLogin::Existing(id) => *id,
+        };
         match self.acceptance.accept(merchant.id, &write, &login).await {
-            Ok(()) => Ok(Accepted { login_id: login.id, invitation }),
+            Ok(()) => Ok(Accepted { login_id, invitation }),
             // Someone else took the username, or the invitation moved on, in between.
             Err(RepositoryError::Conflict { .. }) => Err(RespondToInvitationError::WrongForm),
             Err(e) => Err(e.into()),
