@@ -16,6 +16,7 @@ struct Ports {
     customers: MockCustomerRepository,
     at: chrono::DateTime<chrono::Utc>,
     policy: ResendPolicy,
+    hasher: MockPasswordHasher,
 }
 
 impl Ports {
@@ -28,6 +29,7 @@ impl Ports {
             customers,
             at: t0() + TimeDelta::days(20),
             policy: ResendPolicy::default(),
+            hasher: echo_hasher(),
         }
     }
 
@@ -68,7 +70,7 @@ impl Ports {
             writer: Arc::new(self.writer),
             customers: Arc::new(self.customers),
             renderer: Arc::new(renderer),
-            hasher: Arc::new(echo_hasher()),
+            hasher: Arc::new(self.hasher),
             clock: clock_at(self.at),
             tokens: counting_tokens(),
             policy: self.policy,
@@ -219,4 +221,50 @@ async fn a_revoke_racing_an_accept_reports_it_changed_not_a_failure() {
         .returning(|_, _| Err(RepositoryError::Conflict { constraint: "invitations_current_state".into() }));
     let result = ports.build().revoke(MERCHANT, STAFF, original.id()).await;
     assert!(matches!(result, Err(FollowUpError::Changed)), "{result:?}");
+}
+
+#[tokio::test]
+async fn a_retired_link_asks_for_nothing() {
+    let mut resent = invitation(InvitationMode::Link, "ann1@example.com");
+    let later = t0() + TimeDelta::days(20);
+    resent
+        .resend(
+            SecretToken::from_bytes([2; 32]),
+            InvitationLifetime::default(),
+            ResendPolicy::default(),
+            None,
+            STAFF,
+            later,
+        )
+        .unwrap();
+    let mut ports = Ports::new().knowing(&resent);
+    ports.at = later + TimeDelta::days(20);
+    let writes = ports.capture_updates();
+
+    // The first link was replaced: asking with it is answered, and does nothing.
+    ports.build().request_new_link(&link(1)).await.unwrap();
+
+    assert!(writes.lock().unwrap().is_empty(), "a retired link caused a send");
+}
+
+#[tokio::test]
+async fn a_refused_resend_costs_no_password_hash() {
+    let mode = InvitationMode::Credentials {
+        username: Username::parse("c1").unwrap(),
+        password_hash: PasswordHash::from_phc("$argon2id$of-old".into()),
+    };
+    let fresh = invitation(mode, "ann1@example.com");
+    let mut ports = Ports::new().knowing(&fresh);
+    // Inside the resend limit, and a hasher that must not be called.
+    ports.at = t0() + TimeDelta::seconds(30);
+    ports.hasher = MockPasswordHasher::new();
+    ports.hasher.expect_hash().times(0);
+    let writes = ports.capture_updates();
+    let service = ports.build();
+
+    service.request_new_link(&link(1)).await.unwrap();
+    let staff = service.resend(MERCHANT, STAFF, fresh.id()).await;
+
+    assert!(matches!(staff, Err(FollowUpError::TooSoon(_))), "{staff:?}");
+    assert!(writes.lock().unwrap().is_empty());
 }

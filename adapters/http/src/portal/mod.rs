@@ -6,6 +6,7 @@
 //! says which and offers the next step. Password attempts are rate-limited
 //! per link and per client.
 
+mod answers;
 mod csrf;
 mod pages;
 
@@ -17,13 +18,13 @@ use poem::web::{Data, Form, Path};
 use poem::{Endpoint, EndpointExt, Request, Response, Route, get, handler, post};
 use portico_app::use_cases::follow_up_invitations::FollowUpInvitations;
 use portico_app::use_cases::respond_to_invitation::{
-    AcceptWith, CompletionForm, LinkProblem, OpenInvitation, RespondToInvitation, RespondToInvitationError,
+    AcceptWith, CompletionForm, OpenInvitation, RespondToInvitation, RespondToInvitationError,
 };
 use portico_app::{ErrorChain, TokenSource};
-use portico_domain::InvitationStatus;
 use serde::Deserialize;
 use serde_json::json;
 
+use answers::{capitalise, notice, problem_page, stale_form, unexpected_page};
 use pages::{Brand, Pages};
 
 use crate::client_address::{TrustedProxies, client_address, client_key};
@@ -54,6 +55,7 @@ struct Portal {
     pages: Pages,
     per_link: AttemptLimiter,
     per_client: AttemptLimiter,
+    new_links: AttemptLimiter,
 }
 
 /// The portal's routes, to nest under `/portal`.
@@ -63,6 +65,7 @@ pub fn routes(services: PortalServices) -> impl Endpoint<Output = Response> {
         pages: Pages::new(),
         per_link: AttemptLimiter::new(5, Duration::from_secs(15 * 60), AttemptLimiter::DEFAULT_CAPACITY),
         per_client: AttemptLimiter::new(30, Duration::from_secs(15 * 60), AttemptLimiter::DEFAULT_CAPACITY),
+        new_links: AttemptLimiter::new(10, Duration::from_secs(15 * 60), AttemptLimiter::DEFAULT_CAPACITY),
     });
     Route::new()
         .at("/invitations/:token", get(view))
@@ -119,7 +122,7 @@ async fn view(request: &Request, Path(token): Path<String>, portal: Data<&Arc<Po
     let (csrf, cookie) = csrf_for(&portal, request);
     let response = match portal.services.respond.view(&token).await {
         Ok(open) => invitation_page(&portal, &open, &token, &csrf, None, StatusCode::OK),
-        Err(e) => problem_page(&portal, e, &token, &csrf),
+        Err(e) => problem_page(&portal.pages, e, &base(&token), &csrf),
     };
     with_cookie(response, cookie)
 }
@@ -160,7 +163,7 @@ async fn accept(
     }
     let response = match portal.services.respond.accept(&token, with).await {
         Ok(_) => notice(
-            &portal,
+            &portal.pages,
             "Welcome to the portal",
             "Your sign-in is ready. You can now see and pay your invoices online.",
             Some("/portal/"),
@@ -177,7 +180,7 @@ async fn accept(
             retry(&portal, &token, &csrf, "This invitation changed meanwhile; here it is again.", StatusCode::CONFLICT)
                 .await
         }
-        Err(e) => problem_page(&portal, e, &token, &csrf),
+        Err(e) => problem_page(&portal.pages, e, &base(&token), &csrf),
     };
     with_cookie(response, cookie)
 }
@@ -216,8 +219,8 @@ async fn decline(
         Err(page) => return *page,
     };
     let response = match portal.services.respond.decline(&token).await {
-        Ok(_) => notice(&portal, "Invitation declined", DECLINED, None, StatusCode::OK),
-        Err(e) => problem_page(&portal, e, &token, &csrf),
+        Ok(_) => notice(&portal.pages, "Invitation declined", DECLINED, None, StatusCode::OK),
+        Err(e) => problem_page(&portal.pages, e, &base(&token), &csrf),
     };
     with_cookie(response, cookie)
 }
@@ -233,12 +236,21 @@ async fn new_link(
         Ok(posted) => posted,
         Err(page) => return *page,
     };
+    // Anyone may post here, so each client gets a small budget.
+    let client = client_address(request, &portal.services.trusted_proxies);
+    if !portal.new_links.allow(&client_key(client)) {
+        let message = "Too many requests for a new link. Wait a quarter of an hour and try again.";
+        return with_cookie(
+            notice(&portal.pages, "Too many requests", message, None, StatusCode::TOO_MANY_REQUESTS),
+            cookie,
+        );
+    }
     let response = match portal.services.follow_up.request_new_link(&token).await {
         // One answer for every link, so the page reveals nothing.
-        Ok(()) => notice(&portal, "Check your inbox", NEW_LINK_REQUESTED, None, StatusCode::OK),
+        Ok(()) => notice(&portal.pages, "Check your inbox", NEW_LINK_REQUESTED, None, StatusCode::OK),
         Err(e) => {
             tracing::error!(error = %ErrorChain(&e), "requesting a new invitation link failed");
-            unexpected_page(&portal)
+            unexpected_page(&portal.pages)
         }
     };
     with_cookie(response, cookie)
@@ -275,102 +287,8 @@ fn invitation_page(
 async fn retry(portal: &Portal, token: &str, csrf: &str, error: &str, status: StatusCode) -> Response {
     match portal.services.respond.view(token).await {
         Ok(open) => invitation_page(portal, &open, token, csrf, Some(error), status),
-        Err(e) => problem_page(portal, e, token, csrf),
+        Err(e) => problem_page(&portal.pages, e, &base(token), csrf),
     }
-}
-
-fn problem_page(portal: &Portal, error: RespondToInvitationError, token: &str, csrf: &str) -> Response {
-    // Which page it is, and whether it offers a fresh link or the sign-in.
-    let (status, title, message, renew, sign_in) = match error {
-        RespondToInvitationError::Link(LinkProblem::Invalid) => (
-            StatusCode::NOT_FOUND,
-            "This link does not work",
-            "Check that you opened the whole link from your invitation email. If it still does not work, ask the sender for a new invitation.",
-            false,
-            false,
-        ),
-        RespondToInvitationError::Link(LinkProblem::Expired) => (
-            StatusCode::GONE,
-            "This invitation link has expired",
-            "Invitation links work for a limited time. You can ask for a new one below.",
-            true,
-            false,
-        ),
-        RespondToInvitationError::Link(LinkProblem::Replaced) => (
-            StatusCode::GONE,
-            "A newer invitation replaced this one",
-            "A more recent invitation email was sent; its link is the one that works. Can't find it? Ask for a new link below.",
-            true,
-            false,
-        ),
-        RespondToInvitationError::Link(LinkProblem::Used(InvitationStatus::Declined)) => (
-            StatusCode::GONE,
-            "This invitation was declined",
-            "The invitation was declined, so this link no longer works. If you changed your mind, ask the sender to invite you again.",
-            false,
-            false,
-        ),
-        RespondToInvitationError::Link(LinkProblem::Used(_)) => (
-            StatusCode::GONE,
-            "This invitation was already accepted",
-            "The invitation was accepted and this link has been used. Sign in to the portal with your email and password.",
-            false,
-            true,
-        ),
-        RespondToInvitationError::Link(LinkProblem::Revoked) => (
-            StatusCode::GONE,
-            "This invitation was withdrawn",
-            "The sender withdrew this invitation. Contact them if you think this is a mistake.",
-            false,
-            false,
-        ),
-        RespondToInvitationError::PortalDisabled => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "The portal is not available",
-            "The customer portal is switched off for now. Please try again later.",
-            false,
-            false,
-        ),
-        RespondToInvitationError::WeakPassword(_)
-        | RespondToInvitationError::WrongCredentials
-        | RespondToInvitationError::WrongForm => (
-            StatusCode::CONFLICT,
-            "Please start again",
-            "Open the link from your invitation email again.",
-            false,
-            false,
-        ),
-        RespondToInvitationError::Unexpected(e) => {
-            tracing::error!(error = %ErrorChain(&*e), "an invitation page failed");
-            return unexpected_page(portal);
-        }
-    };
-    let data = json!({
-        "title": title, "message": message, "request_new_link": renew,
-        "sign_in_url": sign_in.then_some("/portal/"),
-        "base": base(token), "csrf": csrf,
-    });
-    message_page(portal, &neutral(data), status)
-}
-
-fn stale_form(portal: &Portal) -> Response {
-    let message =
-        "For your security the page must be loaded again before it can be sent. Open the link from your email again.";
-    notice(portal, "This form has expired", message, None, StatusCode::FORBIDDEN)
-}
-
-fn unexpected_page(portal: &Portal) -> Response {
-    let message = "Something went wrong on our side. Please try again in a few minutes.";
-    notice(portal, "Something went wrong", message, None, StatusCode::INTERNAL_SERVER_ERROR)
-}
-
-/// A page with a title and a message (and a link to the portal), no form.
-fn notice(portal: &Portal, title: &str, message: &str, sign_in_url: Option<&str>, status: StatusCode) -> Response {
-    let data = json!({
-        "title": title, "message": message, "request_new_link": false,
-        "sign_in_url": sign_in_url, "base": "", "csrf": "",
-    });
-    message_page(portal, &neutral(data), status)
 }
 
 /// A posted form whose CSRF token checks out, with the token and the cookie
@@ -385,22 +303,6 @@ fn checked(
     if csrf::verify(csrf::from_cookie(request).as_deref(), form.csrf.as_deref()) {
         Ok((form, csrf, cookie))
     } else {
-        Err(Box::new(with_cookie(stale_form(portal), cookie)))
+        Err(Box::new(with_cookie(stale_form(&portal.pages), cookie)))
     }
-}
-
-fn neutral(mut data: serde_json::Value) -> serde_json::Value {
-    let brand = Brand::neutral();
-    data["brand_name"] = json!(brand.brand_name);
-    data["brand_color"] = json!(brand.brand_color);
-    data
-}
-
-fn message_page(portal: &Portal, data: &serde_json::Value, status: StatusCode) -> Response {
-    portal.pages.render(status, "message", data)
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

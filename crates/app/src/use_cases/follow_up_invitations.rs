@@ -156,7 +156,15 @@ impl FollowUpInvitations {
     pub async fn request_new_link(&self, raw_token: &str) -> Result<()> {
         let Ok(token) = SecretToken::parse(raw_token) else { return Ok(()) };
         let Some(invitation) = self.invitations.find_by_token(&token.hash()).await? else { return Ok(()) };
+        // Only the newest link may ask: a retired one (replaced, used) triggers nothing.
+        if !invitation.is_current_token(&token) {
+            return Ok(());
+        }
         let Ok(merchant) = self.enabled_merchant(invitation.merchant_id()).await else { return Ok(()) };
+        // Status and the per-contact limit first: nothing costly for a refusal.
+        if invitation.can_reissue(self.policy, self.clock.now()).is_err() {
+            return Ok(());
+        }
         let detail = self.customers.find(merchant.id, invitation.customer_id()).await?;
         let on_file =
             detail.and_then(|d| d.contacts.into_iter().find(|c| c.id == invitation.contact_id())).and_then(|c| match c
@@ -193,6 +201,8 @@ impl FollowUpInvitations {
         recipient: Option<portico_domain::EmailAddress>,
     ) -> Result<Invitation> {
         let now = self.clock.now();
+        // Refused before any work: the password hash below is the slow part.
+        invitation.can_reissue(self.policy, now).map_err(refused)?;
         let detail =
             self.customers.find(merchant.id, invitation.customer_id()).await?.ok_or(FollowUpError::NotFound)?;
         let contact =

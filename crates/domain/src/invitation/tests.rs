@@ -241,3 +241,22 @@ fn a_lifetime_in_days_is_bounded_like_one_in_seconds() {
     assert_eq!(InvitationLifetime::days(366), Err(LifetimeError(366 * 86_400)));
     assert_eq!(InvitationLifetime::days(30).map(|l| l.as_delta()), Ok(TimeDelta::days(30)));
 }
+
+#[test]
+fn asking_whether_a_resend_is_allowed_changes_nothing_and_agrees_with_the_resend() {
+    let mut inv = issued();
+    let policy = ResendPolicy::default();
+    let soon = t0() + TimeDelta::seconds(30);
+    let before = inv.clone();
+    assert!(matches!(inv.can_reissue(policy, soon), Err(TransitionError::TooSoon { .. })));
+    assert_eq!(inv, before, "asking changed the invitation");
+    let later = t0() + TimeDelta::minutes(10);
+    assert_eq!(inv.can_reissue(policy, later), Ok(InvitationStatus::Pending));
+    assert!(inv.is_current_token(&token(1)));
+    inv.resend(token(2), InvitationLifetime::default(), policy, None, STAFF, later).unwrap();
+    assert!(!inv.is_current_token(&token(1)), "a replaced token is retired");
+    assert!(inv.is_current_token(&token(2)));
+    inv.accept(&token(2), STAFF, later).unwrap();
+    assert!(!inv.is_current_token(&token(2)), "a used token is retired");
+    assert!(matches!(inv.can_reissue(policy, later), Err(TransitionError::NotAllowed { .. })));
+}

@@ -9,6 +9,7 @@ mod credentials;
 mod expiry;
 mod follow_up;
 mod limits;
+mod new_link;
 mod outage;
 mod post_only;
 mod restart;
