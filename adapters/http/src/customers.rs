@@ -165,6 +165,11 @@ fn report_dto(report: ImportReport) -> ImportReportDto {
             .into_iter()
             .map(|r| crate::dto::RejectedRowDto { line: r.line, reason: r.reason })
             .collect(),
+        warnings: report
+            .warnings
+            .into_iter()
+            .map(|w| crate::dto::RowWarningDto { line: w.line, message: w.message })
+            .collect(),
     }
 }
 

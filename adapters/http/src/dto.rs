@@ -13,6 +13,15 @@ pub struct RejectedRowDto {
     pub reason: String,
 }
 
+/// A row imported with a change.
+#[derive(Debug, Object)]
+pub struct RowWarningDto {
+    /// The line in the file (the header is line 1).
+    pub line: u64,
+    /// What was changed, and why.
+    pub message: String,
+}
+
 /// What an import did.
 #[derive(Debug, Object)]
 pub struct ImportReportDto {
@@ -24,6 +33,9 @@ pub struct ImportReportDto {
     pub unchanged: u64,
     /// Rows refused, in line order.
     pub rejected: Vec<RejectedRowDto>,
+    /// Rows imported with a change (a second primary contact became a
+    /// non-primary one), in line order.
+    pub warnings: Vec<RowWarningDto>,
 }
 
 /// A contact in an upsert.

@@ -12,6 +12,7 @@ const SQLITE_UNIQUE: &[(&str, &str)] = &[
     ("invitations.contact_id", "invitations_one_open_per_contact"),
     ("customers.merchant_id, customers.erp_id", "customers_merchant_erp_id"),
     ("contacts.customer_id, contacts.natural_key", "contacts_customer_natural_key"),
+    ("contacts.customer_id", "contacts_one_primary_per_customer"),
     ("logins.merchant_id, logins.username", "logins_merchant_username"),
     ("invitation_batches.merchant_id, invitation_batches.spec_hash", "invitation_batches_one_live_per_spec"),
     ("staff_users.merchant_id, staff_users.email", "staff_users_merchant_email"),

@@ -177,3 +177,27 @@ async fn line_numbers_count_quoted_line_breaks_and_blank_lines() {
     let lines: Vec<u64> = report.rejected.iter().map(|r| r.line).collect();
     assert_eq!(lines, vec![5, 6]);
 }
+
+#[tokio::test]
+async fn a_second_primary_contact_is_imported_as_a_contact_with_a_warning() {
+    let (repo, chunks) = recording(UpsertOutcome::Created);
+    let import = ImportCustomers { customers: repo, clock: clock() };
+    let csv = format!(
+        "{HEADER}\
+         E1,C1,Acme,USD,high,Ann,Lee,ann@example.com,,yes\r\n\
+         E1,C1,Acme,USD,high,Bob,Ray,bob@example.com,,yes\r\n\
+         E1,C1,Acme,USD,high,Cy,Day,cy@example.com,,no\r\n"
+    );
+
+    let report = import.execute(merchant(), csv.as_bytes()).await.unwrap();
+
+    let stored = chunks.lock().unwrap().concat();
+    let primaries: Vec<&str> =
+        stored[0].contacts.iter().filter(|c| c.primary).filter_map(|c| c.email.stored()).collect();
+    assert_eq!(primaries, ["ann@example.com"], "the first primary is kept");
+    assert_eq!(stored[0].contacts.len(), 3, "the later one is still imported");
+    assert!(report.rejected.is_empty(), "{report:?}");
+    assert_eq!(report.warnings.len(), 1, "{report:?}");
+    assert_eq!(report.warnings[0].line, 3);
+    assert!(report.warnings[0].message.contains("line 2"), "{report:?}");
+}

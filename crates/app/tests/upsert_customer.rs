@@ -65,3 +65,19 @@ async fn invalid_values_name_their_field() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_second_primary_contact_is_refused_and_nothing_is_written() {
+    let mut second = input().contacts[0].clone();
+    second.email = Some("other@example.com".into());
+    let case = CustomerInput { contacts: vec![input().contacts[0].clone(), second], ..input() };
+    let mut repo = MockCustomerRepository::new();
+    repo.expect_upsert_customers().times(0);
+    match upsert(repo).execute(MerchantId::from_uuid(Uuid::from_u128(1)), &case).await {
+        Err(UpsertCustomerError::Invalid(e)) => {
+            assert_eq!(e.field, "contacts");
+            assert!(e.to_string().contains("more than one contact is primary"), "{e}");
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}

@@ -8,6 +8,7 @@ mod m20261123_000003_default_merchant;
 mod m20261123_000004_idempotency;
 mod m20261123_000005_invitation_batch;
 mod m20261123_000006_outbox_queue_order;
+mod m20261203_010001_one_primary_contact;
 mod m20261203_020001_idempotency_claims;
 mod m20261203_050001_payments;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_outbox_queue_order::Migration),
             Box::new(m20261203_050001_payments::Migration),
             Box::new(m20261203_020001_idempotency_claims::Migration),
+            Box::new(m20261203_010001_one_primary_contact::Migration),
         ]
     }
 }

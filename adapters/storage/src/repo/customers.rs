@@ -6,8 +6,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use portico_app::{
-    CustomerDetail, CustomerFilter, CustomerRepository, CustomerSort, CustomerSummary, CustomerUpsert, InvoiceUpsert,
-    InvoiceUpsertOutcome, Page, PageRequest, RepositoryError, TokenSource, UpsertOutcome,
+    ContactUpsert, CustomerDetail, CustomerFilter, CustomerRepository, CustomerSort, CustomerSummary, CustomerUpsert,
+    InvoiceUpsert, InvoiceUpsertOutcome, Page, PageRequest, RepositoryError, TokenSource, UpsertOutcome,
 };
 use portico_domain::{CustomerId, MerchantId};
 use sea_orm::sea_query::OnConflict;
@@ -113,6 +113,7 @@ impl CustomerRepository for SeaOrmCustomerRepository {
         // order stays creation order); the port passes none.
         let mut customer_writes: HashMap<String, customers::Model> = HashMap::new();
         let mut contact_writes: HashMap<(Uuid, String), contacts::Model> = HashMap::new();
+        let mut demotions: Vec<contacts::Model> = Vec::new();
         let mut outcomes = Vec::with_capacity(upserts.len());
         for upsert in upserts {
             let erp = upsert.erp_id.as_str().to_owned();
@@ -127,6 +128,19 @@ impl CustomerRepository for SeaOrmCustomerRepository {
             if outcome != UpsertOutcome::Unchanged {
                 customer_writes.insert(erp.clone(), wanted.clone());
                 by_erp.insert(erp, wanted);
+            }
+            // A new primary demotes any other: a customer has one primary contact.
+            if let Some(primary) = upsert.contacts.iter().find(|c| c.primary).map(ContactUpsert::natural_key) {
+                for (key, stored) in stored_contacts.iter_mut().filter(|(k, s)| k.0 == id && s.is_primary) {
+                    if key.1 != primary {
+                        stored.is_primary = false;
+                        stored.updated_at = now;
+                        demotions.push(stored.clone());
+                        if outcome == UpsertOutcome::Unchanged {
+                            outcome = UpsertOutcome::Updated;
+                        }
+                    }
+                }
             }
             for contact in &upsert.contacts {
                 let key = (id, contact.natural_key());
@@ -161,6 +175,8 @@ impl CustomerRepository for SeaOrmCustomerRepository {
                 .await
                 .repo()?;
         }
+        // Demotions first: the index allows one primary per customer at every row.
+        write_contacts(&txn, demotions).await?;
         write_contacts(&txn, contact_writes.into_values().collect()).await?;
         txn.commit().await.repo()?;
         Ok(outcomes)

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use portico_app::{
     CustomerFilter, CustomerRepository, CustomerSort, InvitationReader, InvitationWriter, InvoiceUpsert,
-    InvoiceUpsertOutcome, LoginRepository, PageRequest, UpsertOutcome,
+    InvoiceUpsertOutcome, LoginRepository, PageRequest, RepositoryError, Selection, UpsertOutcome,
 };
 use portico_domain::{
     CollectionPriority, ContactEmail, Currency, ErpId, InvitationStatus, Login, LoginId, Money, PasswordHash,
@@ -16,6 +16,7 @@ use crate::support::{at, customer, fixture_customers, issue, merchant, t0};
 
 contract!(
     reimporting_the_same_customers_by_erp_id_changes_nothing,
+    a_new_primary_contact_replaces_the_old_one,
     the_customer_list_computes_balance_login_and_badge_and_filters_sorts_and_pages,
 );
 
@@ -144,4 +145,31 @@ async fn the_customer_list_computes_balance_login_and_badge_and_filters_sorts_an
     assert_eq!((names(&first), first.total), (vec!["X".to_owned(), "Y".to_owned()], 3));
     let rest = repo.list(m, &any, CustomerSort::Name, PageRequest { offset: 2, limit: 2 }, t0()).await.unwrap();
     assert_eq!(names(&rest), ["Z"]);
+}
+
+/// The ERP names another primary contact: the customer still has one, so an
+/// invitation to the customer reaches one person.
+async fn a_new_primary_contact_replaces_the_old_one(db: Database) {
+    let repo = db.customers();
+    let m = merchant(&db, "A").await;
+    repo.upsert_customers(m, &[customer("E-1", "old@example.com")], t0()).await.unwrap();
+    let outcome = repo.upsert_customers(m, &[customer("E-1", "new@example.com")], at(60)).await.unwrap();
+
+    assert_eq!(outcome, [UpsertOutcome::Updated]);
+    let id = db.invitations().candidates(m, &Selection::All, None, 10).await.unwrap()[0].customer.id;
+    let detail = repo.find(m, id).await.unwrap().unwrap();
+    let primaries: Vec<_> = detail.contacts.iter().filter(|c| c.primary).map(|c| c.email.stored()).collect();
+    assert_eq!(primaries, [Some("new@example.com")], "{detail:?}");
+    assert_eq!(detail.contacts.len(), 2, "the old contact is kept, as a non-primary one");
+    let invited = db.invitations().candidates(m, &Selection::Customers(vec![id]), None, 10).await.unwrap();
+    assert_eq!(invited.len(), 1, "one customer, one primary contact");
+    // The database refuses two primaries outright.
+    let mut two = customer("E-2", "a@example.com");
+    two.contacts
+        .push(portico_app::ContactUpsert { email: ContactEmail::from_raw("b@example.com"), ..two.contacts[0].clone() });
+    let refused = repo.upsert_customers(m, &[two], at(90)).await;
+    assert!(
+        matches!(&refused, Err(RepositoryError::Conflict { constraint }) if constraint == "contacts_one_primary_per_customer"),
+        "{refused:?}"
+    );
 }

@@ -19,7 +19,18 @@ pub struct RejectedRow {
     pub reason: String,
 }
 
-/// The outcome of an import: what it did per record, and each refused row.
+/// A row imported, but not quite as given (a second primary contact of a
+/// customer, imported as a non-primary one).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct RowWarning {
+    /// The line number in the file (the header is line 1).
+    pub line: u64,
+    /// What was changed, and why.
+    pub message: String,
+}
+
+/// The outcome of an import: what it did per record, each refused row, and
+/// each row imported with a change.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ImportReport {
     /// Records that did not exist.
@@ -30,6 +41,8 @@ pub struct ImportReport {
     pub unchanged: u64,
     /// Rows refused, in line order.
     pub rejected: Vec<RejectedRow>,
+    /// Rows imported with a change, in line order.
+    pub warnings: Vec<RowWarning>,
 }
 
 /// Why a file cannot be imported at all.

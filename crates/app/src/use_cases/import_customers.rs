@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use portico_domain::MerchantId;
 
-use super::csv_table::{CsvHeaderError, CsvTable, IMPORT_CHUNK_ROWS, ImportReport, RejectedRow, Row, fingerprint};
+use super::csv_table::{
+    CsvHeaderError, CsvTable, IMPORT_CHUNK_ROWS, ImportReport, RejectedRow, Row, RowWarning, fingerprint,
+};
 use super::customer_fields::{CustomerFields, RawContact, RawCustomer, parse_contact, parse_customer, parse_primary};
 use crate::{BoxError, Clock, CustomerRepository, CustomerUpsert, RepositoryError, UpsertOutcome};
 
@@ -58,10 +60,12 @@ impl std::fmt::Debug for ImportCustomers {
 }
 
 /// What the import remembers about a customer across chunks: the line that
-/// first gave it, its customer-level fields' fingerprint, and what storage did.
+/// first gave it, its customer-level fields' fingerprint, the line of its
+/// primary contact, and what storage did.
 struct Seen {
     line: u64,
     fields: u64,
+    primary_line: Option<u64>,
     outcome: Option<UpsertOutcome>,
 }
 
@@ -112,8 +116,10 @@ impl ImportCustomers {
                     if !rows_seen.insert(row.fingerprint()) {
                         continue;
                     }
-                    if let Err(rejected) = add_row(&row, &mut seen, &mut chunk) {
-                        report.rejected.push(rejected);
+                    match add_row(&row, &mut seen, &mut chunk) {
+                        Ok(Some(warning)) => report.warnings.push(warning),
+                        Ok(None) => {}
+                        Err(rejected) => report.rejected.push(rejected),
                     }
                 }
             }
@@ -132,6 +138,7 @@ impl ImportCustomers {
             }
         }
         report.rejected.sort_by_key(|r| r.line);
+        report.warnings.sort_by_key(|w| w.line);
         Ok(report)
     }
 
@@ -169,7 +176,9 @@ fn merge(before: Option<UpsertOutcome>, now: UpsertOutcome) -> UpsertOutcome {
     }
 }
 
-fn add_row(row: &Row, seen: &mut HashMap<String, Seen>, chunk: &mut Chunk) -> Result<(), RejectedRow> {
+/// Adds a row's contact to its customer in the chunk; a warning when it was
+/// imported with a change.
+fn add_row(row: &Row, seen: &mut HashMap<String, Seen>, chunk: &mut Chunk) -> Result<Option<RowWarning>, RejectedRow> {
     let reject = |reason: String| RejectedRow { line: row.line, reason };
     let f = &row.fields;
     let customer = parse_customer(RawCustomer {
@@ -181,7 +190,7 @@ fn add_row(row: &Row, seen: &mut HashMap<String, Seen>, chunk: &mut Chunk) -> Re
     })
     .map_err(|e| reject(e.to_string()))?;
     let primary = parse_primary(&f[9]).map_err(|e| reject(e.to_string()))?;
-    let contact =
+    let mut contact =
         parse_contact(RawContact { first_name: &f[5], last_name: &f[6], email: &f[7], phone: &f[8], primary })
             .map_err(|e| reject(e.to_string()))?;
     let fields = fingerprint(&customer);
@@ -195,14 +204,26 @@ fn add_row(row: &Row, seen: &mut HashMap<String, Seen>, chunk: &mut Chunk) -> Re
         }
         Some(_) => {}
         None => {
-            seen.insert(key.clone(), Seen { line: row.line, fields, outcome: None });
+            seen.insert(key.clone(), Seen { line: row.line, fields, primary_line: None, outcome: None });
         }
+    }
+    // One primary contact per customer: the first wins, a later one is kept as a contact.
+    let first_primary = seen.get(&key).and_then(|s| s.primary_line);
+    let mut warning = None;
+    if let (true, Some(first)) = (contact.primary, first_primary) {
+        contact.primary = false;
+        warning = Some(RowWarning {
+            line: row.line,
+            message: format!(
+                "a second primary contact for erp_id {key} (the first is on line {first}): imported as a non-primary contact"
+            ),
+        });
     }
     let index = match chunk.index.get(&key) {
         Some(&i) => i,
         None => {
             chunk.customers.push(upsert_of(customer));
-            chunk.index.insert(key, chunk.customers.len() - 1);
+            chunk.index.insert(key.clone(), chunk.customers.len() - 1);
             chunk.customers.len() - 1
         }
     };
@@ -214,11 +235,16 @@ fn add_row(row: &Row, seen: &mut HashMap<String, Seen>, chunk: &mut Chunk) -> Re
                 "another row of this customer has a contact with the same email or name ({natural_key})"
             )));
         }
-        return Ok(());
+        return Ok(None);
+    }
+    if contact.primary
+        && let Some(entry) = seen.get_mut(&key)
+    {
+        entry.primary_line = Some(row.line);
     }
     contacts.push(contact);
     chunk.rows += 1;
-    Ok(())
+    Ok(warning)
 }
 
 fn upsert_of(fields: CustomerFields) -> CustomerUpsert {
